@@ -1,0 +1,53 @@
+// Entity recognition: knowledge-base names (longest match over matching keys, Arabic clitics,
+// diacritic-less Vietnamese where unambiguous), role titles resolved to their holder, and names
+// outside the knowledge base (title / apposition patterns, capitalized sequences) with stable
+// provisional ids linked across scripts.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsflow/common/result.h"
+#include "newsflow/extract/kb.h"
+#include "newsflow/extract/types.h"
+
+namespace newsflow::extract {
+
+// What the recognizer remembers within one article (full names seen, provisional entities), so
+// that "Fidan" after "Hakan Fidan", or a repeated unknown name, resolve consistently.
+struct DocumentEntities {
+  std::map<std::string, v1::Entity> provisional;  // id -> entity
+  std::vector<std::string> seen;                  // entity ids in order of first mention
+  // Free for the recognizer's own bookkeeping (e.g. surname -> id).
+  std::map<std::string, std::string> memory;
+};
+
+class EntityRecognizer {
+ public:
+  // Builds the alias index from `kb` (which must outlive the recognizer) and loads per-language
+  // name resources from kb_dir/lang/<lang>/names.json.
+  static Result<std::unique_ptr<EntityRecognizer>> Create(const KnowledgeBase& kb,
+                                                          const std::filesystem::path& kb_dir);
+  ~EntityRecognizer();
+
+  // Entities in one sentence of `text`. `tokens` are the sentence's words (TextAnalyzer::Words).
+  // `date` is the sentence's date if known (for role holders). Mentions do not overlap; sorted by
+  // position. O(tokens * max alias length).
+  std::vector<EntityMention> Find(std::string_view text, const std::vector<Token>& tokens, const std::string& lang,
+                                  std::optional<CivilDate> date, DocumentEntities& doc) const;
+
+  // The proto Entity for an id found by Find (knowledge-base or provisional).
+  std::optional<v1::Entity> Describe(std::string_view id, const DocumentEntities& doc) const;
+
+ private:
+  EntityRecognizer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newsflow::extract
