@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with -Werror, runs every unit and
+# integration test (integration tests start the real broker, ingest, extract and sink binaries as
+# processes), then the extraction quality floors on the seed gold set.
+#   scripts/test.sh [ctest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --build-dir build --cmake-arg -DNEWSFLOW_WERROR=ON
+cd build
+ctest --output-on-failure --timeout 600 -j2 "$@"
