@@ -126,6 +126,16 @@ class Consumer {
   bool closed_ = false;
 };
 
+// Progress queries, for waiting on "everything processed" and for lag metrics. Each opens a
+// short-lived client (costs a connection and a metadata round trip).
+// The high watermark (next offset to be written) of every partition of `topic`.
+Result<std::vector<PartitionOffset>> QueryHighWatermarks(const KafkaOptions& opts, const std::string& topic,
+                                                         std::chrono::milliseconds timeout);
+// The offsets `group` has committed for every partition of `topic` (RD_KAFKA_OFFSET_INVALID
+// where it has committed none).
+Result<std::vector<PartitionOffset>> QueryCommitted(const KafkaOptions& opts, const std::string& group,
+                                                    const std::string& topic, std::chrono::milliseconds timeout);
+
 // "topic [partition] @ offset" for messages in logs and dead letters.
 std::string DescribeMessage(const rd_kafka_message_t* m);
 

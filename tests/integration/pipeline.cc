@@ -1,0 +1,117 @@
+#include "pipeline.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "newsflow/common/topics.h"
+#include "newsflow/sink/store.h"
+
+namespace newsflow::testing {
+namespace {
+int64_t Sum(const std::vector<PartitionOffset>& v) {
+  int64_t s = 0;
+  for (const auto& p : v) s += p.offset > 0 ? p.offset : 0;
+  return s;
+}
+}  // namespace
+
+Pipeline::Pipeline(PipelineOptions options) : options_(options) {}
+
+Pipeline::~Pipeline() { StopAll(); }
+
+bool Pipeline::StartBroker() {
+  const std::string addr = dir() + "/broker.addr";
+  broker_ = std::make_unique<Process>(
+      "broker", std::vector<std::string>{NEWSFLOW_BROKER_BIN, "--address-file", addr, "--partitions",
+                                         std::to_string(options_.partitions)},
+      dir());
+  bool up = WaitUntil([&] { return !ReadFile(addr).empty() && ReadFile(addr).back() == '\n'; }, std::chrono::seconds(20));
+  if (!up) return false;
+  std::string a = ReadFile(addr);
+  kafka_.brokers = a.substr(0, a.find('\n'));
+  return true;
+}
+
+void Pipeline::StartSink() {
+  sink_ = std::make_unique<Process>(
+      "sink", std::vector<std::string>{NEWSFLOW_SINK_BIN, "--brokers", kafka_.brokers, "--store", store_path()}, dir());
+}
+
+size_t Pipeline::StartExtractor() {
+  const size_t i = extractors_.size();
+  extractors_.push_back(std::make_unique<Process>(
+      "extract-" + std::to_string(i),
+      std::vector<std::string>{NEWSFLOW_EXTRACT_BIN, "--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR}, dir()));
+  return i;
+}
+
+int Pipeline::Ingest(std::vector<std::string> args, std::chrono::seconds timeout) {
+  std::vector<std::string> argv = {NEWSFLOW_INGEST_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR});
+  Process ingest("ingest-" + std::to_string(ingest_runs_++), argv, dir());
+  auto rc = ingest.Wait(timeout);
+  return rc ? *rc : -1;
+}
+
+bool Pipeline::Drained() {
+  using namespace std::chrono_literals;
+  auto articles_end = QueryHighWatermarks(kafka_, topics::kArticles, 5s);
+  auto extracted = QueryCommitted(kafka_, "newsflow-extract", topics::kArticles, 5s);
+  auto events_end = QueryHighWatermarks(kafka_, topics::kEvents, 5s);
+  if (!articles_end.ok() || !extracted.ok() || !events_end.ok()) return false;
+  if (Sum(*extracted) < Sum(*articles_end)) return false;
+  auto store = sink::OpenStore(store_path());
+  if (!store.ok()) return false;
+  auto stored = (*store)->LoadOffsets("newsflow-sink");
+  return stored.ok() && Sum(*stored) >= Sum(*events_end);
+}
+
+bool Pipeline::WaitDrained(std::chrono::seconds timeout) { return WaitUntil([&] { return Drained(); }, timeout); }
+
+bool Pipeline::StopAll() {
+  bool ok = true;
+  auto stop = [&](Process* p) {
+    if (p == nullptr || !p->Running()) return;
+    p->Signal(SIGTERM);
+    auto rc = p->Wait(std::chrono::seconds(30));
+    if (!rc || *rc != 0) ok = false;
+  };
+  stop(sink_.get());
+  for (auto& e : extractors_) stop(e.get());
+  stop(broker_.get());
+  return ok;
+}
+
+std::vector<std::vector<std::string>> QuerySqlite(const std::string& db_path, const std::string& sql) {
+  std::vector<std::vector<std::string>> rows;
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(raw);
+    return rows;
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  sqlite3_busy_timeout(db.get(), 2000);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return rows;
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(st, &sqlite3_finalize);
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(stmt.get()); ++i) {
+      const unsigned char* t = sqlite3_column_text(stmt.get(), i);
+      row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int64_t QueryInt(const std::string& db_path, const std::string& sql) {
+  auto rows = QuerySqlite(db_path, sql);
+  if (rows.empty() || rows[0].empty() || rows[0][0].empty()) return -1;
+  return std::stoll(rows[0][0]);
+}
+
+}  // namespace newsflow::testing

@@ -1,0 +1,62 @@
+// The whole pipeline for integration tests: the real newsflow-broker, newsflow-sink,
+// newsflow-extract and newsflow-ingest binaries as separate processes in a temp directory.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "newsflow/common/kafka.h"
+#include "process.h"
+
+namespace newsflow::testing {
+
+struct PipelineOptions {
+  int partitions = 4;
+  int extractors = 1;
+  bool start_sink = true;
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(PipelineOptions options = {});
+  ~Pipeline();
+
+  // Starts the broker and waits for its address file (false on timeout).
+  bool StartBroker();
+  void StartSink();
+  // Starts one more extractor; returns its index in extractors().
+  size_t StartExtractor();
+  // Runs `newsflow-ingest <args...> --brokers B` to completion; returns its exit code.
+  int Ingest(std::vector<std::string> args, std::chrono::seconds timeout = std::chrono::seconds(120));
+
+  // True once every article produced so far is extracted (the extract group's committed offsets
+  // reach the articles topic's end) and every extraction output is stored (the store's offsets
+  // reach the events topic's end).
+  bool Drained();
+  bool WaitDrained(std::chrono::seconds timeout);
+
+  // SIGTERMs every process (sink and extractors first, broker last); returns true when all exit 0.
+  bool StopAll();
+
+  const std::string& dir() const { return dir_.path(); }
+  std::string store_path() const { return dir_.path() + "/store.db"; }
+  const KafkaOptions& kafka() const { return kafka_; }
+  Process* broker() { return broker_.get(); }
+  Process* sink() { return sink_.get(); }
+  std::vector<std::unique_ptr<Process>>& extractors() { return extractors_; }
+
+ private:
+  PipelineOptions options_;
+  TempDir dir_;
+  KafkaOptions kafka_;
+  std::unique_ptr<Process> broker_, sink_;
+  std::vector<std::unique_ptr<Process>> extractors_;
+  int ingest_runs_ = 0;
+};
+
+// Rows of a read-only query on a SQLite file: each row's columns as text (NULL -> "").
+std::vector<std::vector<std::string>> QuerySqlite(const std::string& db_path, const std::string& sql);
+int64_t QueryInt(const std::string& db_path, const std::string& sql);
+
+}  // namespace newsflow::testing
