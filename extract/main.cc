@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   args.AddString("kb", &kb_dir, "knowledge base and language data folder", "DIR");
   args.AddInt("batch-size", &batch_size, "articles per batch (offsets commit per batch)");
   args.AddInt("batch-ms", &batch_ms, "longest wait to fill a batch, in milliseconds", "MS");
+  int64_t metrics_port = -1;
+  args.AddInt("metrics-port", &metrics_port, "serve Prometheus /metrics and /healthz on this port (-1 off, 0 any)", "PORT");
   args.AddString("log-format", &log_format, "log line format", "FORMAT");
   args.SetChoices("log-format", {"text", "json"});
   args.AddString("log-level", &log_level, "lowest level logged", "LEVEL");
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   opts.extractor.kb_dir = kb_dir;
+  opts.metrics_port = static_cast<int>(metrics_port);
   opts.batch.max_messages = static_cast<size_t>(batch_size);
   opts.batch.max_wait = std::chrono::milliseconds(batch_ms);
   LogFormat format;

@@ -5,6 +5,7 @@
 
 #include "newsflow/common/dead_letter.h"
 #include "newsflow/common/log.h"
+#include "newsflow/common/metrics.h"
 #include "newsflow/v1/event.pb.h"
 
 namespace newsflow::extract {
@@ -16,10 +17,18 @@ constexpr std::chrono::seconds kFlushTimeout{30};
 // committed only once all of that is acknowledged by the broker.
 class BatchProcessor {
  public:
-  BatchProcessor(const ServiceOptions& o, Extractor* x, Producer* p, DeadLetterWriter* dl)
-      : opts_(o), extractor_(x), producer_(p), dead_letters_(dl) {}
+  BatchProcessor(const ServiceOptions& o, Extractor* x, Producer* p, DeadLetterWriter* dl, Metrics* m)
+      : opts_(o), extractor_(x), producer_(p), dead_letters_(dl),
+        articles_in_(m->AddCounter("articles_in_total", "articles consumed and handled")),
+        events_out_(m->AddCounter("events_out_total", "event reports produced")),
+        dead_letters_out_(m->AddCounter("dead_letters_total", "inputs sent to the dead-letter topic")),
+        retries_(m->AddCounter("batch_retries_total", "batches retried after a transient error")),
+        lag_(m->AddGauge("consumer_lag", "messages behind the end of the assigned partitions")),
+        latency_(m->AddHistogram("batch_seconds", "time to extract, produce and commit one batch")) {}
 
   Status Process(std::vector<KafkaMessage>& batch, Consumer& consumer) {
+    const auto started = std::chrono::steady_clock::now();
+    const uint64_t dead_before = dead_letters_->count();
     std::map<std::pair<std::string, int32_t>, int64_t> next;  // (topic, partition) -> next offset
     uint64_t events = 0;
     for (const KafkaMessage& m : batch) {
@@ -27,7 +36,10 @@ class BatchProcessor {
       auto& n = next[{rd_kafka_topic_name(m->rkt), m->partition}];
       n = std::max(n, m->offset + 1);
     }
-    if (Status s = producer_->Flush(kFlushTimeout); !s.ok()) return Status::Unavailable(s.message());
+    if (Status s = producer_->Flush(kFlushTimeout); !s.ok()) {
+      retries_.Add();
+      return Status::Unavailable(s.message());
+    }
     std::vector<PartitionOffset> offsets;
     for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
     if (Status s = consumer.Commit(offsets); !s.ok()) {
@@ -36,7 +48,11 @@ class BatchProcessor {
       Log(LogLevel::kWarn, "commit_failed", {{"error", s.message()}});
     }
     articles_ += batch.size();
-    events_ += events;
+    articles_in_.Add(static_cast<int64_t>(batch.size()));
+    events_out_.Add(static_cast<int64_t>(events));
+    dead_letters_out_.Add(static_cast<int64_t>(dead_letters_->count() - dead_before));
+    lag_.Set(static_cast<double>(consumer.Lag()));
+    latency_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     Log(LogLevel::kInfo, "batch_extracted",
         {{"articles", std::to_string(batch.size())}, {"events", std::to_string(events)},
          {"total_articles", std::to_string(articles_)}, {"dead_letters", std::to_string(dead_letters_->count())}});
@@ -77,7 +93,10 @@ class BatchProcessor {
   Extractor* extractor_;
   Producer* producer_;
   DeadLetterWriter* dead_letters_;
-  uint64_t articles_ = 0, events_ = 0;
+  uint64_t articles_ = 0;
+  Counter &articles_in_, &events_out_, &dead_letters_out_, &retries_;
+  Gauge& lag_;
+  Histogram& latency_;
 };
 
 }  // namespace
@@ -89,7 +108,15 @@ Status RunService(const ServiceOptions& options) {
   auto producer = Producer::Create(options.kafka);
   if (!producer.ok()) return producer.status();
   DeadLetterWriter dead_letters(producer->get(), options.dead_letter_topic, "extract");
-  BatchProcessor processor(options, extractor->get(), producer->get(), &dead_letters);
+  Metrics metrics("newsflow_extract");
+  BatchProcessor processor(options, extractor->get(), producer->get(), &dead_letters, &metrics);
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (options.metrics_port >= 0) {
+    auto server = MetricsServer::Start(options.metrics_port, &metrics, nullptr);
+    if (!server.ok()) return server.status();
+    metrics_server = std::move(*server);
+    Log(LogLevel::kInfo, "metrics_listening", {{"port", std::to_string(metrics_server->port())}});
+  }
 
   Consumer* consumer_ptr = nullptr;
   BatchLoop loop(options.batch, [&](std::vector<KafkaMessage>& batch) { return processor.Process(batch, *consumer_ptr); });

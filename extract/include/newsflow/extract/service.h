@@ -22,6 +22,7 @@ struct ServiceOptions {
   std::string group = "newsflow-extract";
   BatchOptions batch;
   ExtractorOptions extractor;
+  int metrics_port = -1;  // serve /metrics and /healthz on this port; -1: off, 0: any free port
 };
 
 // Runs until SIGTERM/SIGINT (then finishes the batch, commits and leaves the group) or a fatal
