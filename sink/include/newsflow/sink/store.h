@@ -36,10 +36,37 @@ class Store {
     int64_t articles = 0, entities = 0, events = 0, mentions = 0;
   };
   virtual Result<Counts> CountRows() = 0;
+
+  // Report ids announced by stored articles (ArticleExtraction.event_ids) whose Event message is
+  // not stored yet: 0 once everything extracted so far has arrived.
+  virtual Result<int64_t> CountMissingMentions() = 0;
+
+  // A fused record as people read it (the `events` subcommand, the demo).
+  struct EventView {
+    std::string id, cameo_code, root_code;
+    std::string date_iso, date_precision, date_basis;  // date_iso empty when undated
+    std::string location_id, location_name;
+    struct Actor {
+      std::string entity_id, canonical_name, role;  // role: "source" | "target" | "participant"
+    };
+    std::vector<Actor> actors;
+    int64_t mention_count = 0, article_count = 0;
+    std::string languages;          // "ar,vi"
+    std::string evidence_sentence;  // the most confident report's sentence
+    std::vector<std::string> mention_ids;
+  };
+  // Every fused record, ordered by date (undated last), then id. Reads the whole table.
+  virtual Result<std::vector<EventView>> ListEvents() = 0;
 };
 
+// Why a record cannot be stored (missing id, fusion key or CAMEO code, or no record at all), or
+// Ok. Apply rejects a batch holding such a record with InvalidArgument; the sink dead-letters
+// them before calling Apply.
+Status ValidateRecord(const v1::ExtractOutput& record);
+
 // Opens (creating the schema if needed) a store from a URI: a plain path or "sqlite:PATH" for
-// SQLite (WAL mode), "postgresql://..." for PostgreSQL.
+// SQLite (WAL mode; "sqlite:PATH?mode=ro" opens it read-only), "postgresql://..." for PostgreSQL
+// (not built yet: InvalidArgument). Unavailable when the file cannot be opened.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& uri);
 
 }  // namespace newsflow::sink
