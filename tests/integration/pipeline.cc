@@ -1,7 +1,11 @@
 #include "pipeline.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -23,10 +27,11 @@ Pipeline::~Pipeline() { StopAll(); }
 
 bool Pipeline::StartBroker() {
   const std::string addr = dir() + "/broker.addr";
-  broker_ = std::make_unique<Process>(
-      "broker", std::vector<std::string>{NEWSFLOW_BROKER_BIN, "--address-file", addr, "--partitions",
-                                         std::to_string(options_.partitions)},
-      dir());
+  std::vector<std::string> argv = {NEWSFLOW_BROKER_BIN, "--address-file", addr, "--partitions",
+                                   std::to_string(options_.partitions), "--brokers-count",
+                                   std::to_string(options_.brokers)};
+  if (options_.control) argv.insert(argv.end(), {"--control-port", "0"});
+  broker_ = std::make_unique<Process>("broker", argv, dir());
   bool up = WaitUntil([&] { return !ReadFile(addr).empty() && ReadFile(addr).back() == '\n'; }, std::chrono::seconds(20));
   if (!up) return false;
   std::string a = ReadFile(addr);
@@ -35,25 +40,56 @@ bool Pipeline::StartBroker() {
 }
 
 void Pipeline::StartSink() {
-  sink_ = std::make_unique<Process>(
-      "sink", std::vector<std::string>{NEWSFLOW_SINK_BIN, "--brokers", kafka_.brokers, "--store", store_path()}, dir());
+  std::vector<std::string> argv = {NEWSFLOW_SINK_BIN, "--brokers", kafka_.brokers, "--store", store_path()};
+  for (const auto& x : options_.extra_kafka) argv.insert(argv.end(), {"-X", x});
+  sink_ = std::make_unique<Process>("sink", argv, dir());
 }
 
 size_t Pipeline::StartExtractor() {
-  const size_t i = extractors_.size();
-  extractors_.push_back(std::make_unique<Process>(
-      "extract-" + std::to_string(i),
-      std::vector<std::string>{NEWSFLOW_EXTRACT_BIN, "--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR}, dir()));
-  return i;
+  extractors_.emplace_back();
+  StartExtractor(extractors_.size() - 1);
+  return extractors_.size() - 1;
 }
 
-int Pipeline::Ingest(std::vector<std::string> args, std::chrono::seconds timeout) {
+void Pipeline::StartExtractor(size_t i) {
+  std::vector<std::string> argv = {NEWSFLOW_EXTRACT_BIN, "--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR};
+  for (const auto& x : options_.extra_kafka) argv.insert(argv.end(), {"-X", x});
+  extractors_[i] = std::make_unique<Process>("extract-" + std::to_string(i), argv, dir());
+}
+
+std::unique_ptr<Process> Pipeline::StartIngest(std::vector<std::string> args) {
   std::vector<std::string> argv = {NEWSFLOW_INGEST_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR});
-  Process ingest("ingest-" + std::to_string(ingest_runs_++), argv, dir());
-  auto rc = ingest.Wait(timeout);
+  return std::make_unique<Process>("ingest-" + std::to_string(ingest_runs_++), argv, dir());
+}
+
+int Pipeline::Ingest(std::vector<std::string> args, std::chrono::seconds timeout) {
+  auto ingest = StartIngest(std::move(args));
+  auto rc = ingest->Wait(timeout);
   return rc ? *rc : -1;
+}
+
+std::string Pipeline::Control(const std::string& command) {
+  std::string addr = ReadFile(dir() + "/broker.addr.control");
+  addr = addr.substr(0, addr.find('\n'));
+  const auto colon = addr.rfind(':');
+  if (colon == std::string::npos) return "error: no control address";
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(addr.substr(colon + 1))));
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
+    const std::string line = command + "\n";
+    if (write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) {
+      char c;
+      while (read(fd, &c, 1) == 1 && c != '\n') reply += c;
+    }
+  }
+  close(fd);
+  return reply.empty() ? "error: no reply" : reply;
 }
 
 bool Pipeline::Drained() {

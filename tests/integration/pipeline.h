@@ -14,7 +14,9 @@ namespace newsflow::testing {
 struct PipelineOptions {
   int partitions = 4;
   int extractors = 1;
-  bool start_sink = true;
+  int brokers = 1;
+  bool control = false;                  // serve the broker's fault-injection port
+  std::vector<std::string> extra_kafka;  // "-X" properties given to sink and extractors
 };
 
 class Pipeline {
@@ -27,8 +29,14 @@ class Pipeline {
   void StartSink();
   // Starts one more extractor; returns its index in extractors().
   size_t StartExtractor();
+  // (Re)starts extractor `i` in place (after it was killed).
+  void StartExtractor(size_t i);
   // Runs `newsflow-ingest <args...> --brokers B` to completion; returns its exit code.
   int Ingest(std::vector<std::string> args, std::chrono::seconds timeout = std::chrono::seconds(120));
+  // Starts it without waiting.
+  std::unique_ptr<Process> StartIngest(std::vector<std::string> args);
+  // Sends one fault-injection command to the broker's control port; returns the reply line.
+  std::string Control(const std::string& command);
 
   // True once every article produced so far is extracted (the extract group's committed offsets
   // reach the articles topic's end) and every extraction output is stored (the store's offsets
