@@ -1,0 +1,371 @@
+// The SQLite store on real files in a temp dir: round trip, idempotency, order independence,
+// offsets in the same transaction, busy and read-only stores, verbatim text.
+#include "newsflow/sink/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "newsflow/common/ids.h"
+#include "test_events.h"
+
+namespace newsflow::sink {
+namespace {
+
+using testing::Report;
+using testing::ReportSpec;
+
+struct SqliteCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Connection = std::unique_ptr<sqlite3, SqliteCloser>;
+
+// A second connection, as another process (an analyst, a second sink) would hold.
+Connection Connect(const std::string& path) {
+  sqlite3* raw = nullptr;
+  sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  return Connection(raw);
+}
+
+int Exec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+
+// Every row a query returns, one line each, sorted: equal dumps mean equal tables.
+std::string DumpQuery(const std::string& path, const std::string& sql) {
+  Connection db = Connect(path);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    return "prepare failed: " + std::string(sqlite3_errmsg(db.get()));
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw, &sqlite3_finalize);
+  std::vector<std::string> rows;
+  while (sqlite3_step(raw) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(raw); ++i) {
+      const unsigned char* t = sqlite3_column_text(raw, i);
+      row += t ? std::string(reinterpret_cast<const char*>(t)) : "NULL";
+      row += "\x1f";
+    }
+    rows.push_back(row + "\n");
+  }
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const auto& r : rows) out += r;
+  return out;
+}
+
+std::string Dump(const std::string& path, const std::string& table) { return DumpQuery(path, "SELECT * FROM " + table); }
+
+std::string DumpAll(const std::string& path, bool with_offsets = true) {
+  std::string out;
+  for (const char* t : {"articles", "entities", "article_entities", "events", "event_actors", "mentions"})
+    out += std::string("== ") + t + "\n" + Dump(path, t);
+  if (with_offsets) out += "== consumer_offsets\n" + Dump(path, "consumer_offsets");
+  return out;
+}
+
+v1::ExtractOutput Wrap(v1::Event e) {
+  v1::ExtractOutput out;
+  *out.mutable_event() = std::move(e);
+  return out;
+}
+
+v1::ExtractOutput Article(const std::string& id, const std::string& language, const std::string& title,
+                          const std::string& body, std::vector<std::string> event_ids, int64_t ingested_s) {
+  v1::ExtractOutput out;
+  v1::ArticleExtraction* x = out.mutable_article();
+  v1::Article* a = x->mutable_article();
+  a->set_id(id);
+  a->set_url("file:///corpus/" + id + ".txt");
+  a->set_outlet("Outlet " + id);
+  a->set_title(title);
+  a->set_body(body);
+  a->set_language(language);
+  a->mutable_ingested_at()->set_seconds(ingested_s);
+  a->set_origin(v1::ORIGIN_REPLAY);
+  for (auto& e : event_ids) x->add_event_ids(std::move(e));
+  *x->add_entities() = testing::Entity("kenya", "Kenya", v1::ENTITY_TYPE_GPE);
+  *x->add_entities() = testing::Entity("ethiopia", "Ethiopia", v1::ENTITY_TYPE_GPE);
+  x->set_extractor_version("test-1");
+  return out;
+}
+
+// Three articles in three languages reporting the same visit, and one report of another visit.
+std::vector<v1::ExtractOutput> Corpus() {
+  return {
+      Article("art-en", "en", "Kenyan president in Addis Ababa", "The Kenyan president visited Addis Ababa on Tuesday.",
+              {"m-en", "m-later"}, 1766000000),
+      Wrap(Report({"m-en", "2025-12-16", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_RELATIVE_PUBLICATION, "art-en",
+                   "en", "042", 0.8f, "The Kenyan president visited Addis Ababa on Tuesday."})),
+      Article("art-vi", "vi", "Tổng thống Kenya thăm Ethiopia", "Tổng thống Kenya đã đến thăm Addis Ababa ngày 16/12.",
+              {"m-vi"}, 1766100000),
+      Wrap(Report({"m-vi", "2025-12-16", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_PARTIAL_PUBLICATION, "art-vi",
+                   "vi", "042", 0.7f, "Tổng thống Kenya đã đến thăm Addis Ababa ngày 16/12."})),
+      Article("art-ar", "ar", "الرئيس الكيني في أديس أبابا", "وصل الرئيس الكيني إلى أديس أبابا يوم الثلاثاء.", {"m-ar"},
+              1765900000),
+      Wrap(Report({"m-ar", "2025-12-17", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_RELATIVE_PUBLICATION, "art-ar",
+                   "ar", "043", 0.9f, "وصل الرئيس الكيني إلى أديس أبابا يوم الثلاثاء."})),
+      Wrap(Report({"m-later", "2026-02-10", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_EXPLICIT, "art-en", "en",
+                   "042", 0.6f, "He returned on 10 February 2026."})),
+  };
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/newsflow-sink-test.XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const std::string& name = "store.db") const { return dir_ + "/" + name; }
+  std::unique_ptr<Store> Open(const std::string& uri) {
+    auto s = OpenStore(uri);
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  std::string dir_;
+};
+
+const std::vector<PartitionOffset> kOffsets = {{"newsflow.events", 0, 7}, {"newsflow.events", 1, 3}};
+
+TEST_F(StoreTest, RoundTripThroughAFileAndAReopen) {
+  {
+    auto store = Open("sqlite:" + Path());
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->Apply(Corpus(), kOffsets, "g").ok());
+  }
+  auto store = Open(Path());  // a plain path works too
+  ASSERT_TRUE(store);
+  auto counts = store->CountRows();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->articles, 3);
+  EXPECT_EQ(counts->entities, 3);  // Kenya, Ethiopia, Addis Ababa
+  EXPECT_EQ(counts->mentions, 4);
+  EXPECT_EQ(counts->events, 2);  // the December visit in three languages, the February return
+
+  auto en = store->RecordOfMention("m-en"), vi = store->RecordOfMention("m-vi"), ar = store->RecordOfMention("m-ar");
+  ASSERT_TRUE(en.ok() && vi.ok() && ar.ok());
+  EXPECT_EQ(*en, *vi);
+  EXPECT_EQ(*en, *ar);
+  EXPECT_EQ(*en, HexId(StableHash64({"fk-visit", "2025-12-16"})));
+  EXPECT_NE(*store->RecordOfMention("m-later"), *en);
+  EXPECT_EQ(store->RecordOfMention("nope").status().code(), ErrorCode::kNotFound);
+
+  auto offsets = store->LoadOffsets("g");
+  ASSERT_TRUE(offsets.ok());
+  ASSERT_EQ(offsets->size(), 2u);
+  EXPECT_EQ((*offsets)[0].offset, 7);
+  EXPECT_EQ((*offsets)[1].partition, 1);
+  EXPECT_TRUE(store->LoadOffsets("other-group")->empty());
+
+  auto events = store->ListEvents();
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  const Store::EventView& v = (*events)[0];  // ordered by date
+  EXPECT_EQ(v.id, *en);
+  EXPECT_EQ(v.cameo_code, "042");
+  EXPECT_EQ(v.date_iso, "2025-12-16");
+  EXPECT_EQ(v.date_precision, "day");
+  EXPECT_EQ(v.date_basis, "anchored");
+  EXPECT_EQ(v.location_name, "Addis Ababa");
+  EXPECT_EQ(v.mention_count, 3);
+  EXPECT_EQ(v.article_count, 3);
+  EXPECT_EQ(v.languages, "ar,en,vi");
+  EXPECT_EQ(v.evidence_sentence, "وصل الرئيس الكيني إلى أديس أبابا يوم الثلاثاء.");
+  ASSERT_EQ(v.actors.size(), 2u);
+  EXPECT_EQ(v.actors[0].canonical_name, "Kenya");
+  EXPECT_EQ(v.actors[0].role, "source");
+  EXPECT_EQ(v.actors[1].role, "target");
+  EXPECT_EQ(v.mention_ids, (std::vector<std::string>{"m-ar", "m-en", "m-vi"}));
+
+  // The earliest ingest among the reporting articles (the Arabic one), from the articles table.
+  EXPECT_NE(Dump(Path(), "events").find("2025-12-16T15:46:40Z"), std::string::npos) << Dump(Path(), "events");
+  EXPECT_EQ(*store->CountMissingMentions(), 0);
+}
+
+TEST_F(StoreTest, ApplyingTheSameBatchTwiceChangesNothing) {
+  auto store = Open(Path());
+  ASSERT_TRUE(store->Apply(Corpus(), kOffsets, "g").ok());
+  const std::string once = DumpAll(Path());
+  ASSERT_NE(once.find("m-vi"), std::string::npos);
+  ASSERT_TRUE(store->Apply(Corpus(), kOffsets, "g").ok());
+  EXPECT_EQ(DumpAll(Path()), once);
+}
+
+TEST_F(StoreTest, FinalStoreDoesNotDependOnArrivalOrderOrBatching) {
+  std::vector<v1::ExtractOutput> records = Corpus();
+  auto a = Open(Path("a.db"));
+  ASSERT_TRUE(a->Apply(records, kOffsets, "g").ok());
+
+  // Reverse order, one record per batch: events before their articles, groups growing one by one.
+  auto b = Open(Path("b.db"));
+  for (auto it = records.rbegin(); it != records.rend(); ++it) ASSERT_TRUE(b->Apply({*it}, {}, "g").ok());
+  // Interleaved, with one record delivered twice.
+  auto c = Open(Path("c.db"));
+  ASSERT_TRUE(c->Apply({records[5], records[1], records[6]}, {}, "g").ok());
+  ASSERT_TRUE(c->Apply({records[0], records[3], records[2], records[5], records[4]}, {}, "g").ok());
+
+  const std::string expected = DumpAll(Path("a.db"), false);
+  EXPECT_EQ(DumpAll(Path("b.db"), false), expected);
+  EXPECT_EQ(DumpAll(Path("c.db"), false), expected);
+}
+
+TEST_F(StoreTest, OffsetsOnlyMoveForward) {
+  auto store = Open(Path());
+  ASSERT_TRUE(store->Apply({}, {{"t", 0, 10}}, "g").ok());
+  ASSERT_TRUE(store->Apply({}, {{"t", 0, 4}, {"t", 1, 2}}, "g").ok());  // a replayed older batch
+  auto offsets = store->LoadOffsets("g");
+  ASSERT_TRUE(offsets.ok());
+  ASSERT_EQ(offsets->size(), 2u);
+  EXPECT_EQ((*offsets)[0].offset, 10);
+  EXPECT_EQ((*offsets)[1].offset, 2);
+}
+
+TEST_F(StoreTest, AFailedApplySavesNeitherRowsNorOffsets) {
+  auto store = Open(Path());
+  ASSERT_TRUE(store);
+  // Make the very last step of the transaction fail: saving the offsets.
+  Connection other = Connect(Path());
+  ASSERT_EQ(Exec(other.get(), "CREATE TRIGGER no_offsets BEFORE INSERT ON consumer_offsets "
+                              "BEGIN SELECT RAISE(ABORT, 'offsets refused'); END"),
+            SQLITE_OK);
+  Status s = store->Apply(Corpus(), kOffsets, "g");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("offsets refused"), std::string::npos) << s.message();
+  auto counts = store->CountRows();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->articles + counts->entities + counts->events + counts->mentions, 0);
+  EXPECT_TRUE(store->LoadOffsets("g")->empty());
+
+  ASSERT_EQ(Exec(other.get(), "DROP TRIGGER no_offsets"), SQLITE_OK);
+  EXPECT_TRUE(store->Apply(Corpus(), kOffsets, "g").ok());
+  EXPECT_EQ(store->CountRows()->mentions, 4);
+}
+
+TEST_F(StoreTest, AnInvalidRecordRejectsTheWholeBatch) {
+  auto store = Open(Path());
+  std::vector<v1::ExtractOutput> records = Corpus();
+  v1::Event no_key = Report({"m-bad", "2025-12-16"});
+  no_key.clear_fusion_key();
+  records.push_back(Wrap(no_key));
+  Status s = store->Apply(records, kOffsets, "g");
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store->CountRows()->articles, 0);
+  EXPECT_TRUE(store->LoadOffsets("g")->empty());
+}
+
+TEST_F(StoreTest, BusyStoreIsUnavailableThenRecovers) {
+  auto store = Open(Path());
+  Connection other = Connect(Path());
+  ASSERT_EQ(Exec(other.get(), "BEGIN IMMEDIATE"), SQLITE_OK);  // holds the write lock
+  const auto start = std::chrono::steady_clock::now();
+  Status s = store->Apply(Corpus(), kOffsets, "g");
+  EXPECT_EQ(s.code(), ErrorCode::kUnavailable) << s.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));  // no hang
+  ASSERT_EQ(Exec(other.get(), "COMMIT"), SQLITE_OK);
+  EXPECT_TRUE(store->Apply(Corpus(), kOffsets, "g").ok());
+  EXPECT_EQ(store->CountRows()->mentions, 4);
+  EXPECT_EQ(store->LoadOffsets("g")->size(), 2u);
+}
+
+TEST_F(StoreTest, ReadOnlyStoreIsUnavailable) {
+  ASSERT_TRUE(Open(Path()));  // creates the schema
+  auto store = Open("sqlite:" + Path() + "?mode=ro");
+  ASSERT_TRUE(store);
+  Status s = store->Apply(Corpus(), kOffsets, "g");
+  EXPECT_EQ(s.code(), ErrorCode::kUnavailable) << s.message();
+  EXPECT_TRUE(store->CountRows().ok());  // reading still works
+  EXPECT_EQ(store->CountRows()->articles, 0);
+}
+
+TEST_F(StoreTest, ReadOnlyFileIsUnavailable) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes read-only files; covered by mode=ro above";
+  ASSERT_TRUE(Open(Path()));
+  ASSERT_EQ(::chmod(Path().c_str(), 0444), 0);
+  auto store = OpenStore(Path());
+  if (store.ok()) {
+    EXPECT_EQ((*store)->Apply(Corpus(), kOffsets, "g").code(), ErrorCode::kUnavailable);
+  } else {
+    EXPECT_EQ(store.status().code(), ErrorCode::kUnavailable) << store.status().message();
+  }
+}
+
+TEST_F(StoreTest, SqlMetacharactersAndQuotesAreStoredVerbatim) {
+  const std::vector<std::string> names = {
+      "Robert'); DROP TABLE events; --",
+      "O'Brien \"the Elder\"",
+      "back\\slash % _ ?1 :name @x $y",
+      "حركة \"المقاومة\" الإسلامية",
+      "Nguyễn Văn 'Tèo'",
+  };
+  auto store = Open(Path());
+  std::vector<v1::ExtractOutput> records;
+  for (size_t i = 0; i < names.size(); ++i) {
+    v1::Event e = Report({"m" + std::to_string(i), "2025-12-16"}, "fk-" + names[i]);
+    e.mutable_actors(0)->mutable_entity()->set_id("prov:" + names[i]);
+    e.mutable_actors(0)->mutable_entity()->set_canonical_name(names[i]);
+    e.mutable_mention()->set_sentence("He said: '" + names[i] + "'");
+    records.push_back(Wrap(e));
+  }
+  ASSERT_TRUE(store->Apply(records, {}, "g'; --").ok());
+  auto events = store->ListEvents();
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), names.size());
+  std::set<std::string> actor_names, sentences;
+  for (const auto& v : *events) {
+    for (const auto& a : v.actors) actor_names.insert(a.canonical_name);
+    sentences.insert(v.evidence_sentence);
+  }
+  for (const auto& n : names) {
+    EXPECT_TRUE(actor_names.count(n)) << n;
+    EXPECT_TRUE(sentences.count("He said: '" + n + "'")) << n;
+  }
+  EXPECT_EQ(store->CountRows()->entities, 2 + static_cast<int64_t>(names.size()));
+}
+
+TEST_F(StoreTest, AnArticleArrivingAfterItsEventsFillsTheRecordTimes) {
+  auto store = Open(Path());
+  std::vector<v1::ExtractOutput> records = Corpus();
+  ASSERT_TRUE(store->Apply({records[1]}, {}, "g").ok());
+  EXPECT_NE(Dump(Path(), "events").find("NULL\x1f\n"), std::string::npos);  // no ingest time yet
+  EXPECT_EQ(*store->CountMissingMentions(), 0);
+  ASSERT_TRUE(store->Apply({records[0]}, {}, "g").ok());
+  EXPECT_EQ(Dump(Path(), "events").find("NULL\x1f\n"), std::string::npos) << Dump(Path(), "events");
+  EXPECT_EQ(*store->CountMissingMentions(), 1);  // the article announced m-later, not stored yet
+}
+
+TEST_F(StoreTest, AReportThatChangesGroupLeavesItsOldRecord) {
+  auto store = Open(Path());
+  ASSERT_TRUE(store->Apply({Wrap(Report({"m1", "2025-12-16"}, "fk-old"))}, {}, "g").ok());
+  ASSERT_EQ(store->CountRows()->events, 1);
+  ASSERT_TRUE(store->Apply({Wrap(Report({"m1", "2025-12-16"}, "fk-new"))}, {}, "g").ok());
+  EXPECT_EQ(store->CountRows()->events, 1);
+  EXPECT_EQ(*store->RecordOfMention("m1"), HexId(StableHash64({"fk-new", "2025-12-16"})));
+}
+
+TEST_F(StoreTest, UriSchemesAndSchemaVersion) {
+  EXPECT_EQ(OpenStore("postgresql://localhost/newsflow").status().message(), "postgresql store not built yet");
+  EXPECT_EQ(OpenStore("sqlite:").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(OpenStore("sqlite:" + Path() + "?cache=huge").status().code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(Open(Path()));
+  Connection other = Connect(Path());
+  ASSERT_EQ(Exec(other.get(), "UPDATE schema_version SET version = 99"), SQLITE_OK);
+  auto newer = OpenStore(Path());
+  EXPECT_EQ(newer.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(newer.status().message().find("99"), std::string::npos);
+}
+
+TEST_F(StoreTest, StoreIsInWalMode) {
+  ASSERT_TRUE(Open(Path()));
+  EXPECT_EQ(DumpQuery(Path(), "PRAGMA journal_mode"), "wal\x1f\n");
+}
+
+}  // namespace
+}  // namespace newsflow::sink
