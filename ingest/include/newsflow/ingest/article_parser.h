@@ -24,6 +24,13 @@ struct RawArticle {
   std::optional<std::chrono::system_clock::time_point> published_at;
 };
 
+// A detected language: ISO 639-1 code ("vi", "ar", "en") or "und" when the evidence does not
+// single one out, with a confidence in [0, 1] (0 for "und").
+struct LanguageGuess {
+  std::string code = "und";
+  float confidence = 0;
+};
+
 struct ParserLimits {
   size_t max_bytes = 4 * 1024 * 1024;  // larger articles are rejected (dead-lettered), not truncated
 };
@@ -39,6 +46,9 @@ class ArticleParser {
   // cannot become an article; the caller dead-letters the raw bytes with that reason.
   // Deterministic: the id depends only on the normalized title and body.
   Result<v1::Article> Parse(const RawArticle& raw) const;
+
+  // The language of NFC UTF-8 `text` (what Parse puts in Article.language). O(n), first 64 KiB.
+  LanguageGuess DetectLanguage(std::string_view text) const;
 
  private:
   ArticleParser();
