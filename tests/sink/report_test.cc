@@ -15,6 +15,18 @@ namespace {
 
 const std::filesystem::path kCameoFile = std::filesystem::path(NEWSFLOW_KB_DIR) / "cameo.tsv";
 
+// Loads labels from a temporary file holding `content`.
+Result<CameoLabels> LoadFrom(const std::string& content) {
+  char tmpl[] = "/tmp/newsflow-cameo.XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  if (fd < 0) return Status::Internal("mkstemp");
+  ::close(fd);
+  std::ofstream(tmpl) << content;
+  auto labels = CameoLabels::Load(tmpl);
+  std::filesystem::remove(tmpl);
+  return labels;
+}
+
 TEST(CameoLabelsTest, KnowledgeBaseLabelsEveryRootCode) {
   auto labels = CameoLabels::Load(kCameoFile);
   ASSERT_TRUE(labels.ok()) << labels.status().message();
@@ -34,13 +46,7 @@ TEST(CameoLabelsTest, KnowledgeBaseLabelsEveryRootCode) {
 }
 
 TEST(CameoLabelsTest, LongerCodesFallBackToTheirLongestListedPrefix) {
-  char tmpl[] = "/tmp/newsflow-cameo.XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ASSERT_GE(fd, 0);
-  ::close(fd);
-  std::ofstream(tmpl) << "# test labels\n04\tConsult\n042\tMake a visit\n\n";
-  auto labels = CameoLabels::Load(tmpl);
-  std::filesystem::remove(tmpl);
+  auto labels = LoadFrom("# test labels\n04\tConsult\n042\tMake a visit\n\n");
   ASSERT_TRUE(labels.ok());
   EXPECT_EQ(labels->size(), 2u);
   EXPECT_EQ(labels->Label("042"), "Make a visit");
@@ -51,13 +57,7 @@ TEST(CameoLabelsTest, LongerCodesFallBackToTheirLongestListedPrefix) {
 }
 
 TEST(CameoLabelsTest, MalformedOrMissingFileIsAnErrorNamingTheLine) {
-  char tmpl[] = "/tmp/newsflow-cameo.XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ASSERT_GE(fd, 0);
-  ::close(fd);
-  std::ofstream(tmpl) << "04\tConsult\nfourty-two Make a visit\n";
-  auto labels = CameoLabels::Load(tmpl);
-  std::filesystem::remove(tmpl);
+  auto labels = LoadFrom("04\tConsult\nfourty-two Make a visit\n");
   ASSERT_FALSE(labels.ok());
   EXPECT_NE(labels.status().message().find(":2:"), std::string::npos) << labels.status().message();
   EXPECT_FALSE(CameoLabels::Load("/nonexistent/cameo.tsv").ok());
