@@ -34,12 +34,12 @@ int Serve(int argc, char** argv) {
                  "one transaction; re-delivered messages change nothing. Subcommands read the store:\n"
                  "`events` lists the fused records, `status` counts rows, `wait` waits for articles.");
   args.AddKafka(&opts.kafka);
-  args.AddString("store", &opts.store_uri, "store: a SQLite path, sqlite:PATH (postgresql:// later)", "URI");
-  args.AddString("topic", &opts.topic, "events topic to consume", "TOPIC");
-  args.AddString("group", &opts.group, "consumer group id (offsets are kept in the store under it)", "ID");
-  args.AddString("dead-letter-topic", &opts.dead_letter_topic, "dead-letter topic", "TOPIC");
-  args.AddInt("batch-size", &batch_size, "messages per batch (one store transaction each)");
-  args.AddInt("batch-ms", &batch_ms, "longest wait to fill a batch, in milliseconds", "MS");
+  args.AddString("store", &opts.store_uri, "store: a SQLite path or sqlite:PATH, default newsflow.db (postgresql:// later)", "URI");
+  args.AddString("topic", &opts.topic, "events topic to consume (default newsflow.events)", "TOPIC");
+  args.AddString("group", &opts.group, "consumer group id, default newsflow-sink (its offsets are kept in the store)", "ID");
+  args.AddString("dead-letter-topic", &opts.dead_letter_topic, "dead-letter topic (default newsflow.deadletter)", "TOPIC");
+  args.AddInt("batch-size", &batch_size, "messages per batch, one store transaction each (default 256)");
+  args.AddInt("batch-ms", &batch_ms, "longest wait to fill a batch in milliseconds (default 50)", "MS");
   args.AddString("log-format", &log_format, "log line format", "FORMAT");
   args.SetChoices("log-format", {"text", "json"});
   args.AddString("log-level", &log_level, "lowest level logged", "LEVEL");
@@ -89,7 +89,7 @@ int Events(int argc, char** argv) {
   auto labels = sink::CameoLabels::Load(std::filesystem::path(kb) / "cameo.tsv");
   if (!labels.ok()) std::fprintf(stderr, "newsflow-sink events: %s (codes shown without labels)\n",
                                  labels.status().message().c_str());
-  auto store = sink::OpenStore(store_uri);
+  auto store = sink::OpenStoreReadOnly(store_uri);
   if (!store.ok()) return ExitCode(store.status(), args.program());
   auto events = (*store)->ListEvents();
   if (!events.ok()) return ExitCode(events.status(), args.program());
@@ -105,7 +105,7 @@ int StatusCommand(int argc, char** argv) {
   args.AddString("store", &store_uri, "store to read", "URI");
   args.AddString("group", &group, "consumer group whose offsets to show", "ID");
   if (int rc = ParseSubcommand(args, argc, argv); rc >= 0) return rc;
-  auto store = sink::OpenStore(store_uri);
+  auto store = sink::OpenStoreReadOnly(store_uri);
   if (!store.ok()) return ExitCode(store.status(), args.program());
   auto counts = (*store)->CountRows();
   auto missing = (*store)->CountMissingMentions();
@@ -138,7 +138,7 @@ int Wait(int argc, char** argv) {
   std::string last = "store not opened";
   do {
     // Reopened each time: the file may not exist yet when the sink has not started.
-    if (auto store = sink::OpenStore(store_uri); store.ok()) {
+    if (auto store = sink::OpenStoreReadOnly(store_uri); store.ok()) {
       auto counts = (*store)->CountRows();
       auto missing = (*store)->CountMissingMentions();
       if (counts.ok() && missing.ok()) {

@@ -30,8 +30,6 @@ class BatchWriter {
                         std::string_view(static_cast<const char*>(m->payload), m->payload ? m->len : 0)});
     DecodedBatch decoded = DecodeBatch(inputs);
     for (const DecodedBatch::Rejected& r : decoded.rejected) {
-      Log(LogLevel::kWarn, "dead_letter", {{"reason", r.reason}, {"detail", r.detail},
-                                           {"message", DescribeMessage(batch[r.index].get())}});
       if (Status s = dead_letters_->Send(r.reason, r.detail, batch[r.index].get()); !s.ok())
         return Status::Unavailable("dead letter: " + s.message());
     }

@@ -23,11 +23,12 @@ Status ValidateRecord(const v1::ExtractOutput& record) {
   }
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& uri) {
+namespace {
+
+Result<std::unique_ptr<Store>> Open(const std::string& uri, bool read_only) {
   if (uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0)
     return Status::InvalidArgument("postgresql store not built yet");
   std::string path = uri.rfind("sqlite:", 0) == 0 ? uri.substr(7) : uri;
-  bool read_only = false;
   if (auto q = path.find('?'); q != std::string::npos) {
     const std::string options = path.substr(q + 1);
     path.resize(q);
@@ -37,5 +38,11 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& uri) {
   if (path.empty()) return Status::InvalidArgument("store URI '" + uri + "' names no file");
   return OpenSqliteStore(path, read_only);
 }
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& uri) { return Open(uri, false); }
+
+Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& uri) { return Open(uri, true); }
 
 }  // namespace newsflow::sink

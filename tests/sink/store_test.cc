@@ -354,7 +354,13 @@ TEST_F(StoreTest, UriSchemesAndSchemaVersion) {
   EXPECT_EQ(OpenStore("postgresql://localhost/newsflow").status().message(), "postgresql store not built yet");
   EXPECT_EQ(OpenStore("sqlite:").status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(OpenStore("sqlite:" + Path() + "?cache=huge").status().code(), ErrorCode::kInvalidArgument);
+  // Reading never creates: a mistyped path is an error, not a new empty store.
+  EXPECT_FALSE(OpenStoreReadOnly(Path("typo.db")).ok());
+  EXPECT_FALSE(std::filesystem::exists(Path("typo.db")));
   ASSERT_TRUE(Open(Path()));
+  auto reader = OpenStoreReadOnly(Path());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_EQ((*reader)->Apply({}, {{"t", 0, 1}}, "g").code(), ErrorCode::kUnavailable);
   Connection other = Connect(Path());
   ASSERT_EQ(Exec(other.get(), "UPDATE schema_version SET version = 99"), SQLITE_OK);
   auto newer = OpenStore(Path());

@@ -69,4 +69,8 @@ Status ValidateRecord(const v1::ExtractOutput& record);
 // (not built yet: InvalidArgument). Unavailable when the file cannot be opened.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& uri);
 
+// Opens an existing store for reading only (the `events`, `status` and `wait` commands): never
+// creates a file or a schema; every Apply is Unavailable.
+Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& uri);
+
 }  // namespace newsflow::sink
