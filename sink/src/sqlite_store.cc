@@ -205,7 +205,13 @@ Status SqliteStore::UpsertEntity(const v1::Entity& e) {
   auto q = db_.Prepare(
       "INSERT INTO entities (id, canonical_name, type, from_kb, affiliations) VALUES (?1, ?2, ?3, ?4, ?5)"
       " ON CONFLICT (id) DO UPDATE SET canonical_name = excluded.canonical_name, type = excluded.type,"
-      " from_kb = excluded.from_kb, affiliations = excluded.affiliations");
+      " from_kb = excluded.from_kb, affiliations = excluded.affiliations"
+      // Articles and reports may carry differing copies of an entity (a report's actor with fewer
+      // affiliations). Keeping the greatest copy under one total order (knowledge base first, then
+      // more affiliations, then the text) makes the row independent of arrival order.
+      " WHERE (excluded.from_kb, json_array_length(excluded.affiliations), excluded.canonical_name, excluded.type,"
+      " excluded.affiliations) > (entities.from_kb, json_array_length(entities.affiliations), entities.canonical_name,"
+      " entities.type, entities.affiliations)");
   if (!q.ok()) return q.status();
   json affiliations = std::vector<std::string>(e.affiliations().begin(), e.affiliations().end());
   q->Bind(1, e.id()).Bind(2, e.canonical_name()).Bind(3, EnumText(e.type()));

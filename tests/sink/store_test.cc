@@ -217,6 +217,23 @@ TEST_F(StoreTest, FinalStoreDoesNotDependOnArrivalOrderOrBatching) {
   EXPECT_EQ(DumpAll(Path("c.db"), false), expected);
 }
 
+TEST_F(StoreTest, DifferingCopiesOfAnEntityKeepTheRichestWhateverTheOrder) {
+  v1::ExtractOutput article = Article("art-1", "en", "t", "b", {}, 1766000000);
+  *article.mutable_article()->mutable_entities(0) =
+      testing::Entity("kenya", "Kenya", v1::ENTITY_TYPE_GPE, {"african-union", "east-african-community"});
+  v1::ExtractOutput report = Wrap(Report({"m1", "2025-12-16"}));  // its Kenya has no affiliations
+  report.mutable_event()->mutable_actors(0)->mutable_entity()->set_from_kb(false);
+  auto a = Open(Path("a.db"));
+  ASSERT_TRUE(a->Apply({article}, {}, "g").ok());
+  ASSERT_TRUE(a->Apply({report}, {}, "g").ok());
+  auto b = Open(Path("b.db"));
+  ASSERT_TRUE(b->Apply({report}, {}, "g").ok());
+  ASSERT_TRUE(b->Apply({article}, {}, "g").ok());
+  const std::string kenya = "SELECT * FROM entities WHERE id = 'kb:kenya'";
+  EXPECT_EQ(DumpQuery(Path("a.db"), kenya), DumpQuery(Path("b.db"), kenya));
+  EXPECT_NE(DumpQuery(Path("a.db"), kenya).find("east-african-community"), std::string::npos);
+}
+
 TEST_F(StoreTest, OffsetsOnlyMoveForward) {
   auto store = Open(Path());
   ASSERT_TRUE(store->Apply({}, {{"t", 0, 10}}, "g").ok());
