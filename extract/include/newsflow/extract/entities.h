@@ -27,6 +27,30 @@ struct DocumentEntities {
   std::map<std::string, std::string> memory;
 };
 
+// Latin consonant skeleton of a name, for linking one unknown name across scripts: transliterated
+// to Latin (ICU Any-Latin, Latin-ASCII), Arabic article and Latin "al-"/"el-" dropped, vowels and
+// glides dropped, similar consonants folded (q/k, sh/ch/c/j/z/s, p/b, v/f, kh/k ...), repeats
+// collapsed, words kept in order. "أونجو كيشيلي" and "Öncü Keçeli" give the same skeleton.
+// Holds an ICU transliterator: create once and reuse (creation costs a few ms).
+class NameSkeletonizer {
+ public:
+  static Result<std::unique_ptr<NameSkeletonizer>> Create();
+  ~NameSkeletonizer();
+  // O(n). Empty when the name has no letters.
+  std::string Skeleton(std::string_view name) const;
+
+ private:
+  NameSkeletonizer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: a one-off skeleton (creates a transliterator per call; prefer NameSkeletonizer).
+std::string NameSkeleton(std::string_view name);
+
+// Provisional id of a name outside the knowledge base: "prov:" + HexId(StableHash64(LooseKey(skeleton))).
+std::string ProvisionalId(std::string_view skeleton);
+
 class EntityRecognizer {
  public:
   // Builds the alias index from `kb` (which must outlive the recognizer) and loads per-language

@@ -30,6 +30,7 @@ struct KbEntity {
   std::vector<std::string> affiliations;  // "kb:..." ids (organization, country)
   std::vector<KbRole> roles;
   std::string iso;                        // ISO 3166-1 alpha-2 for countries, else empty
+  bool state = false;                     // an organ of a state (stands for its first affiliation)
 };
 
 // One surface form of an entity in one language.
@@ -59,6 +60,9 @@ class KnowledgeBase {
   const std::vector<KbEntity>& entities() const { return entities_; }
   const std::vector<KbAlias>& aliases() const { return aliases_; }
   const std::vector<KbRoleTitle>& role_titles() const { return role_titles_; }
+  // Short forms (surnames, acronyms) from `short`: kind kName, matched only in context (after the
+  // full name in the same article, or when unambiguous and the context fixes them).
+  const std::vector<KbAlias>& short_forms() const { return short_forms_; }
 
   // Who held `role` of `of` on `date`; with no date, the latest holder. nullptr when none.
   const KbEntity* RoleHolder(std::string_view role, std::string_view of, std::optional<CivilDate> date) const;
@@ -74,6 +78,9 @@ class KnowledgeBase {
   std::unordered_map<std::string, size_t> by_id_;
   std::vector<KbAlias> aliases_;
   std::vector<KbRoleTitle> role_titles_;
+  std::vector<KbAlias> short_forms_;
+  // "role\x1fof" -> indexes into entities_ of everyone who ever held that role.
+  std::unordered_map<std::string, std::vector<size_t>> holders_;
   std::string fingerprint_;
 };
 

@@ -14,6 +14,10 @@ namespace newsflow::extract {
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, no code points > U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// Code points of UTF-8 text (malformed sequences skipped) and back. O(n).
+std::u32string DecodeUtf8(std::string_view utf8);
+std::string EncodeUtf8(const std::u32string& code_points);
+
 // Unicode NFC. InvalidArgument on malformed UTF-8. O(n).
 Result<std::string> NormalizeNfc(std::string_view utf8);
 

@@ -1,0 +1,695 @@
+#include "newsflow/extract/entities.h"
+
+#include <nlohmann/json.hpp>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "newsflow/common/ids.h"
+#include "newsflow/extract/text.h"
+
+namespace newsflow::extract {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// Name skeletons.
+
+// Starts with a Latin-script letter (below U+0370): canonical names prefer such a form.
+bool StartsLatin(std::string_view s) {
+  const std::u32string u = DecodeUtf8(s.substr(0, 4));
+  return !u.empty() && u[0] < 0x0370;
+}
+
+bool IsArabicWord(std::u32string_view w) { return !w.empty() && w[0] >= 0x0620 && w[0] <= 0x06FF; }
+
+// Drops the Arabic article from each word of an Arabic key ("الحيه" -> "حيه"): Latin spellings
+// write it apart ("al-Hayya") or not at all.
+icu::UnicodeString StripArabicArticles(std::string_view key) {
+  icu::UnicodeString out;
+  const std::u32string w = DecodeUtf8(key);
+  size_t i = 0;
+  while (i < w.size()) {
+    size_t j = w.find(U' ', i);
+    if (j == std::u32string::npos) j = w.size();
+    std::u32string_view word(w.data() + i, j - i);
+    if (IsArabicWord(word) && word.size() > 3 && word[0] == 0x0627 && word[1] == 0x0644) word.remove_prefix(2);
+    if (!out.isEmpty()) out.append(static_cast<UChar32>(' '));
+    for (char32_t c : word) out.append(static_cast<UChar32>(c));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string SkeletonOfWord(std::string w) {
+  // Digraphs of romanizations, to their single-letter class.
+  static constexpr std::pair<std::string_view, char> kDigraphs[] = {
+      {"kh", 'k'}, {"sh", 's'}, {"ch", 's'}, {"th", 't'}, {"dh", 'd'}, {"gh", 'g'}, {"ph", 'f'}, {"ck", 'k'}};
+  std::string folded;
+  for (size_t i = 0; i < w.size(); ++i) {
+    bool done = false;
+    for (const auto& [dg, c] : kDigraphs) {
+      if (w.compare(i, dg.size(), dg) == 0) {
+        folded.push_back(c);
+        ++i;
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    char c = w[i];
+    switch (c) {
+      case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'w': continue;  // vowels, glides
+      case 'q': c = 'k'; break;
+      case 'c': case 'j': case 'z': case 'x': c = 's'; break;  // Turkish c/ç = j; Arabic ج / ش
+      case 'p': c = 'b'; break;
+      case 'v': c = 'f'; break;
+      default: break;
+    }
+    if (folded.empty() || folded.back() != c) folded.push_back(c);
+  }
+  // A final h is a ta marbuta / ha that Latin writes as a vowel ("Hamza" / "حمزه").
+  if (folded.size() > 1 && folded.back() == 'h') folded.pop_back();
+  return folded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-language name resources (kb/lang/<lang>/names.json).
+
+// Token-key sequences indexed by their first key, for phrase cues ("người phát ngôn").
+struct PhraseSet {
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> by_first;
+  void Add(std::vector<std::string> keys) {
+    if (!keys.empty()) by_first[keys[0]].push_back(std::move(keys));
+  }
+};
+
+struct LangNames {
+  bool cased = true;  // the script has capital letters (vi, en) or not (ar)
+  PhraseSet person_titles, org_heads, connectors;
+  std::unordered_set<std::string> org_tails, particles, stop_words, apposition, quotes;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Candidates and items.
+
+struct AliasCand {
+  std::vector<std::string> keys;  // token keys, hyphens dropped
+  std::string id;
+  MentionKind kind = MentionKind::kName;
+  bool cap_first = false;  // the alias starts with a capital: a lowercase word is not it
+  std::string lang;
+};
+
+struct TitleCand {
+  std::vector<std::string> keys;
+  std::string role;
+};
+
+enum class ItemKind { kName, kAdjective, kTitle, kPersonCue, kOrgHead, kShort, kConnector };
+
+// A phrase found at some token position before resolution. Token indexes are into the
+// sentence's matchable tokens [b, e).
+struct Item {
+  Item() = default;
+  Item(size_t b_, size_t e_, ItemKind k, std::string id_ = "", std::string role_ = "",
+       std::vector<std::string> ids = {}, bool stripped_ = false)
+      : b(b_), e(e_), kind(k), id(std::move(id_)), role(std::move(role_)), short_ids(std::move(ids)),
+        stripped(stripped_) {}
+  size_t b = 0, e = 0;
+  ItemKind kind = ItemKind::kName;
+  std::string id;                     // entity id for names and adjectives
+  std::string role;                   // for titles
+  std::vector<std::string> short_ids; // candidate entities of a short form
+  bool stripped = false;              // matched after removing an Arabic clitic
+};
+
+int Rank(ItemKind k) { return static_cast<int>(k); }  // lower is preferred on equal length
+
+std::vector<std::string> Keys(TextAnalyzer& ta, std::string_view surface, bool* cap_first) {
+  std::vector<std::string> keys;
+  const auto tokens = ta.Words(surface, Span{0, static_cast<uint32_t>(surface.size())});
+  bool first = true;
+  for (const auto& t : tokens) {
+    if (t.key == "-") continue;
+    if (first && cap_first) *cap_first = t.capitalized;
+    first = false;
+    keys.push_back(t.key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct NameSkeletonizer::Impl {
+  std::unique_ptr<icu::Transliterator> to_latin;
+};
+
+NameSkeletonizer::NameSkeletonizer() : impl_(std::make_unique<Impl>()) {}
+NameSkeletonizer::~NameSkeletonizer() = default;
+
+Result<std::unique_ptr<NameSkeletonizer>> NameSkeletonizer::Create() {
+  std::unique_ptr<NameSkeletonizer> s(new NameSkeletonizer());  // private constructor
+  UErrorCode st = U_ZERO_ERROR;
+  UParseError pe;
+  s->impl_->to_latin.reset(
+      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, pe, st));
+  if (U_FAILURE(st) || !s->impl_->to_latin)
+    return Status::Internal(std::string("ICU transliterator: ") + u_errorName(st));
+  return s;
+}
+
+std::string NameSkeletonizer::Skeleton(std::string_view name) const {
+  icu::UnicodeString u = StripArabicArticles(MatchKey(name));
+  impl_->to_latin->transliterate(u);
+  std::string latin;
+  u.toUTF8String(latin);
+  std::string out, word;
+  auto flush = [&] {
+    // Latin spellings of the Arabic article, written apart.
+    if (!word.empty() && word != "al" && word != "el") {
+      std::string sk = SkeletonOfWord(word);
+      if (!sk.empty()) {
+        if (!out.empty()) out.push_back(' ');
+        out += sk;
+      }
+    }
+    word.clear();
+  };
+  for (char c : latin) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) word.push_back(c);
+    else flush();
+  }
+  flush();
+  return out;
+}
+
+std::string NameSkeleton(std::string_view name) {
+  auto s = NameSkeletonizer::Create();
+  return s.ok() ? (*s)->Skeleton(name) : std::string();
+}
+
+std::string ProvisionalId(std::string_view skeleton) {
+  return "prov:" + HexId(StableHash64(LooseKey(skeleton)));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct EntityRecognizer::Impl {
+  const KnowledgeBase* kb = nullptr;
+  std::unique_ptr<TextAnalyzer> analyzer;
+  std::unique_ptr<NameSkeletonizer> skeletons;
+  std::unordered_map<std::string, std::vector<AliasCand>> names;        // first key -> aliases
+  std::unordered_map<std::string, std::vector<AliasCand>> loose_names;  // first loose key -> aliases
+  std::unordered_map<std::string, std::vector<AliasCand>> shorts;       // first key -> short forms
+  std::unordered_map<std::string, std::vector<TitleCand>> titles;       // first key -> role titles
+  std::unordered_map<std::string, LangNames> langs;
+  LangNames no_lang;
+
+  const LangNames& Lang(const std::string& lang) const {
+    auto it = langs.find(lang);
+    return it == langs.end() ? no_lang : it->second;
+  }
+
+  v1::EntityType TypeOf(std::string_view id) const {
+    const KbEntity* e = kb->Find(id);
+    return e ? e->type : v1::ENTITY_TYPE_UNSPECIFIED;
+  }
+
+  Status LoadLang(const std::string& lang, const fs::path& file);
+  std::vector<Item> Scan(const std::vector<const Token*>& toks, const LangNames& ln) const;
+};
+
+Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + file.string());
+  LangNames ln;
+  try {
+    const json j = json::parse(in);
+    ln.cased = j.value("cased", true);
+    auto phrases = [&](const char* field, PhraseSet& into) {
+      for (const auto& s : j.value(field, json::array())) into.Add(Keys(*analyzer, s.get<std::string>(), nullptr));
+    };
+    auto words = [&](const char* field, std::unordered_set<std::string>& into) {
+      for (const auto& s : j.value(field, json::array())) into.insert(MatchKey(s.get<std::string>()));
+    };
+    phrases("person_titles", ln.person_titles);
+    phrases("org_heads", ln.org_heads);
+    phrases("connectors", ln.connectors);
+    words("org_tails", ln.org_tails);
+    words("name_particles", ln.particles);
+    words("stop_words", ln.stop_words);
+    words("apposition", ln.apposition);
+    words("quotes", ln.quotes);
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(file.string() + ": " + e.what());
+  }
+  langs[lang] = std::move(ln);
+  return Status::Ok();
+}
+
+EntityRecognizer::EntityRecognizer() : impl_(std::make_unique<Impl>()) {}
+EntityRecognizer::~EntityRecognizer() = default;
+
+Result<std::unique_ptr<EntityRecognizer>> EntityRecognizer::Create(const KnowledgeBase& kb,
+                                                                   const std::filesystem::path& kb_dir) {
+  std::unique_ptr<EntityRecognizer> r(new EntityRecognizer());  // private constructor
+  Impl& im = *r->impl_;
+  im.kb = &kb;
+  auto ta = TextAnalyzer::Create();
+  if (!ta.ok()) return ta.status();
+  im.analyzer = std::move(ta).value();
+  auto sk = NameSkeletonizer::Create();
+  if (!sk.ok()) return sk.status();
+  im.skeletons = std::move(sk).value();
+
+  for (const auto& a : kb.aliases()) {
+    AliasCand c;
+    c.keys = Keys(*im.analyzer, a.surface, &c.cap_first);
+    if (c.keys.empty()) continue;
+    c.id = a.entity_id;
+    c.kind = a.kind;
+    c.lang = a.lang;
+    // Diacritic-less spellings of multi-word names ("Tho Nhi Ky"); single words are too often
+    // another word without their diacritics.
+    if (c.keys.size() >= 2) {
+      AliasCand loose = c;
+      bool differs = false;
+      for (auto& k : loose.keys) {
+        std::string lk = LooseKey(k);
+        differs |= lk != k;
+        k = std::move(lk);
+      }
+      if (differs) im.loose_names[loose.keys[0]].push_back(std::move(loose));
+    }
+    im.names[c.keys[0]].push_back(std::move(c));
+  }
+  for (const auto& a : kb.short_forms()) {
+    AliasCand c;
+    c.keys = Keys(*im.analyzer, a.surface, &c.cap_first);
+    if (c.keys.empty()) continue;
+    c.id = a.entity_id;
+    c.lang = a.lang;
+    im.shorts[c.keys[0]].push_back(std::move(c));
+  }
+  for (const auto& t : kb.role_titles()) {
+    TitleCand c{Keys(*im.analyzer, t.surface, nullptr), t.role};
+    if (!c.keys.empty()) im.titles[c.keys[0]].push_back(std::move(c));
+  }
+  std::error_code ec;
+  const fs::path lang_dir = kb_dir / "lang";
+  if (fs::is_directory(lang_dir, ec)) {
+    for (const auto& d : fs::directory_iterator(lang_dir, ec)) {
+      const fs::path f = d.path() / "names.json";
+      if (!fs::exists(f, ec)) continue;
+      if (Status s = im.LoadLang(d.path().filename().string(), f); !s.ok()) return s;
+    }
+  }
+  return r;
+}
+
+namespace {
+
+// Does `keys` match toks[i..] (first token by `first`)?
+size_t MatchAt(const std::vector<std::string>& keys, const std::vector<const Token*>& toks, size_t i,
+               const std::string& first, bool loose) {
+  if (i + keys.size() > toks.size() || keys[0] != first) return 0;
+  for (size_t k = 1; k < keys.size(); ++k) {
+    const std::string& tk = toks[i + k]->key;
+    if ((loose ? LooseKey(tk) : tk) != keys[k]) return 0;
+  }
+  return keys.size();
+}
+
+// Longest phrase of `set` at toks[i..]; 0 when none.
+size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, size_t i) {
+  auto it = set.by_first.find(toks[i]->key);
+  if (it == set.by_first.end()) return 0;
+  size_t best = 0;
+  for (const auto& p : it->second) best = std::max(best, MatchAt(p, toks, i, toks[i]->key, false));
+  return best;
+}
+
+}  // namespace
+
+// Pass one: at each position the longest knowledge-base name, title, cue or short form.
+std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& toks, const LangNames& ln) const {
+  std::vector<Item> items;
+  size_t i = 0;
+  while (i < toks.size()) {
+    const Token& t = *toks[i];
+    if (!t.is_word) {
+      ++i;
+      continue;
+    }
+    std::optional<Item> best;
+    auto offer = [&](Item it) {
+      if (!best || it.e > best->e || (it.e == best->e && Rank(it.kind) < Rank(best->kind))) best = std::move(it);
+    };
+    const std::vector<std::string> variants = ArabicCliticVariants(t.key);
+    // Names and adjectives: longest, then the least-stripped clitic reading, then kName.
+    for (size_t v = 0; v < variants.size(); ++v) {
+      auto it = names.find(variants[v]);
+      if (it == names.end()) continue;
+      const AliasCand* pick = nullptr;
+      size_t pick_len = 0;
+      for (const auto& c : it->second) {
+        if (c.cap_first && !t.capitalized) continue;
+        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
+        if (len == 0) continue;
+        if (len > pick_len || (len == pick_len && c.kind == MentionKind::kName && pick->kind != MentionKind::kName)) {
+          pick = &c;
+          pick_len = len;
+        }
+      }
+      if (pick) {
+        Item item{i, i + pick_len,
+                  pick->kind == MentionKind::kAdjective ? ItemKind::kAdjective : ItemKind::kName,
+                  pick->id, "", {}, v > 0};
+        if (!best || item.e > best->e) best = std::move(item);
+      }
+    }
+    // Names written without their diacritics, only when the spelling names one entity.
+    if (!best && t.capitalized) {
+      const std::string lk = LooseKey(t.key);
+      if (auto it = loose_names.find(lk); it != loose_names.end()) {
+        size_t len = 0;
+        std::set<std::string> ids;
+        for (const auto& c : it->second) {
+          const size_t l = MatchAt(c.keys, toks, i, lk, true);
+          if (l > len) {
+            len = l;
+            ids.clear();
+          }
+          if (l == len && l > 0) ids.insert(c.id);
+        }
+        if (len > 0 && ids.size() == 1) offer(Item{i, i + len, ItemKind::kName, *ids.begin(), "", {}, false});
+      }
+    }
+    for (size_t v = 0; v < variants.size(); ++v) {
+      auto it = titles.find(variants[v]);
+      if (it == titles.end()) continue;
+      for (const auto& c : it->second) {
+        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
+        if (len) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v > 0});
+      }
+    }
+    if (size_t len = PhraseAt(ln.person_titles, toks, i)) offer(Item{i, i + len, ItemKind::kPersonCue});
+    if (size_t len = PhraseAt(ln.org_heads, toks, i)) offer(Item{i, i + len, ItemKind::kOrgHead});
+    if (size_t len = PhraseAt(ln.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
+    for (size_t v = 0; v < variants.size(); ++v) {
+      auto it = shorts.find(variants[v]);
+      if (it == shorts.end()) continue;
+      Item item{i, i, ItemKind::kShort};
+      for (const auto& c : it->second) {
+        if (c.cap_first && !t.capitalized) continue;
+        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
+        if (len == 0) continue;
+        if (i + len > item.e) {
+          item.e = i + len;
+          item.short_ids.clear();
+        }
+        if (i + len == item.e &&
+            std::find(item.short_ids.begin(), item.short_ids.end(), c.id) == item.short_ids.end())
+          item.short_ids.push_back(c.id);
+      }
+      if (item.e > i) {
+        item.stripped = v > 0;
+        offer(std::move(item));
+        break;
+      }
+    }
+    if (best) {
+      i = best->e;
+      items.push_back(std::move(*best));
+    } else {
+      ++i;
+    }
+  }
+  return items;
+}
+
+std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const std::vector<Token>& tokens,
+                                                  const std::string& lang, std::optional<CivilDate> date,
+                                                  DocumentEntities& doc) const {
+  const Impl& im = *impl_;
+  const LangNames& ln = im.Lang(lang);
+  // Hyphens join name parts ("al-Hayya") or glue a name to the next word ("Kushner-con"):
+  // matching looks through them.
+  std::vector<const Token*> toks;
+  for (const auto& t : tokens) {
+    if (t.key != "-" && !t.span.empty()) toks.push_back(&t);
+  }
+  std::vector<Item> items = im.Scan(toks, ln);
+
+  std::vector<EntityMention> out;
+  std::vector<bool> used(toks.size(), false);  // tokens that belong to an emitted mention or cue
+  auto span_of = [&](size_t b, size_t e) { return Span{toks[b]->span.begin, toks[e - 1]->span.end}; };
+  auto seen = [&](const std::string& id) {
+    return std::find(doc.seen.begin(), doc.seen.end(), id) != doc.seen.end();
+  };
+  auto emit = [&](size_t b, size_t e, const std::string& id, MentionKind kind, float conf) {
+    out.push_back(EntityMention{span_of(b, e), id, kind, conf});
+    for (size_t k = b; k < e; ++k) used[k] = true;
+    if (!seen(id)) doc.seen.push_back(id);
+  };
+  auto item_at = [&](size_t pos) -> const Item* {
+    for (const auto& it : items)
+      if (it.b == pos) return &it;
+    return nullptr;
+  };
+  auto is_gpe = [&](const Item* it) {
+    return it && (it->kind == ItemKind::kName || it->kind == ItemKind::kAdjective) &&
+           im.TypeOf(it->id) == v1::ENTITY_TYPE_GPE;
+  };
+  auto is_apposition = [&](size_t pos) { return pos < toks.size() && ln.apposition.count(toks[pos]->key); };
+  auto is_quote = [&](size_t pos) { return pos < toks.size() && ln.quotes.count(toks[pos]->key); };
+
+  // Resolves a short form: the entity whose full name the article already named, else the only
+  // entity with that short form when the context says "person" (a title before it, or the word
+  // quoted on its own) or it is written exactly as a capitalized acronym.
+  auto resolve_short = [&](const Item& it, const Item* prev) -> std::string {
+    for (const auto& id : it.short_ids)
+      if (seen(id)) return id;
+    if (it.short_ids.size() != 1) return "";
+    const bool titled = prev && prev->e == it.b && (prev->kind == ItemKind::kTitle || prev->kind == ItemKind::kPersonCue);
+    const bool quoted = it.b > 0 && is_quote(it.b - 1) && is_quote(it.e);
+    const std::string_view surface = span_of(it.b, it.e).In(text);
+    const bool acronym = surface.size() >= 2 && std::all_of(surface.begin(), surface.end(), [](char c) {
+                           return (c >= 'A' && c <= 'Z');
+                         });
+    return (titled || quoted || acronym) ? it.short_ids[0] : "";
+  };
+
+  // The person a title introduces, when a name follows it (optionally after its country and an
+  // apposition separator): position of that name, or npos.
+  constexpr size_t npos = static_cast<size_t>(-1);
+  auto person_after = [&](size_t pos) -> size_t {
+    // A parenthesized acronym may sit between a title and the name: "(MIT)".
+    if (pos + 2 < toks.size() && toks[pos]->key == "(" && toks[pos + 2]->key == ")") pos += 3;
+    if (is_apposition(pos)) ++pos;
+    const Item* next = item_at(pos);
+    if (next && next->kind == ItemKind::kName && im.TypeOf(next->id) == v1::ENTITY_TYPE_PER) return pos;
+    if (next && next->kind == ItemKind::kShort) return pos;
+    return npos;
+  };
+
+  std::vector<std::pair<size_t, size_t>> person_cues;  // [b, e) of cues with no KB name after them
+  std::vector<size_t> org_heads;                       // item indexes
+  for (size_t k = 0; k < items.size(); ++k) {
+    const Item& it = items[k];
+    const Item* prev = k > 0 ? &items[k - 1] : nullptr;
+    switch (it.kind) {
+      case ItemKind::kName:
+        emit(it.b, it.e, it.id, MentionKind::kName, it.stripped ? 0.9f : 1.0f);
+        break;
+      case ItemKind::kAdjective:
+        emit(it.b, it.e, it.id, MentionKind::kAdjective, 0.9f);
+        break;
+      case ItemKind::kShort: {
+        const std::string id = resolve_short(it, prev);
+        if (!id.empty()) emit(it.b, it.e, id, MentionKind::kName, 0.8f);
+        break;
+      }
+      case ItemKind::kTitle: {
+        // Country after the title (optionally through a connector: "foreign minister of
+        // Turkey", "وزير الخارجية التركي"), or an adjective right before it ("Turkish foreign
+        // minister").
+        size_t after = it.e;
+        const Item* country = nullptr;
+        const Item* next = k + 1 < items.size() ? &items[k + 1] : nullptr;
+        if (next && next->kind == ItemKind::kConnector && next->b == after) {
+          const Item* n2 = k + 2 < items.size() ? &items[k + 2] : nullptr;
+          if (n2 && n2->b == next->e && is_gpe(n2)) country = n2;
+        } else if (next && next->b == after && is_gpe(next)) {
+          country = next;
+        }
+        if (country) after = country->e;
+        if (!country && prev && prev->e == it.b && prev->kind == ItemKind::kAdjective && is_gpe(prev)) country = prev;
+        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
+        if (person_after(after) != npos) break;  // apposition: the name speaks for itself
+        if (country) {
+          if (const KbEntity* holder = im.kb->RoleHolder(it.role, country->id, date)) {
+            emit(it.b, it.e, holder->id, MentionKind::kTitle, 0.8f);
+            break;
+          }
+        }
+        person_cues.emplace_back(it.b, after);
+        break;
+      }
+      case ItemKind::kPersonCue:
+        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
+        if (person_after(it.e) == npos) {
+          size_t after = it.e;
+          if (const Item* c = item_at(after); c && is_gpe(c)) after = c->e;
+          person_cues.emplace_back(it.b, after);
+        }
+        break;
+      case ItemKind::kOrgHead:
+        org_heads.push_back(k);
+        break;
+      case ItemKind::kConnector:
+        break;
+    }
+  }
+
+  // Pass two: names outside the knowledge base, on tokens no mention took.
+  auto free_word = [&](size_t p) {
+    return p < toks.size() && !used[p] && toks[p]->is_word && !item_at(p) && !ln.stop_words.count(toks[p]->key);
+  };
+  auto add_provisional = [&](size_t b, size_t e, v1::EntityType type) {
+    if (e <= b) return;
+    const Span sp = span_of(b, e);
+    const std::string surface(sp.In(text));
+    const std::string skeleton = im.skeletons->Skeleton(surface);
+    // Too few consonants to tell names apart: an id from it would merge unrelated names.
+    if (std::count_if(skeleton.begin(), skeleton.end(), [](char c) { return c != ' '; }) < 3) return;
+    const std::string id = ProvisionalId(skeleton);
+    auto [pos, inserted] = doc.provisional.try_emplace(id);
+    v1::Entity& ent = pos->second;
+    if (inserted) {
+      ent.set_id(id);
+      ent.set_canonical_name(surface);
+      ent.set_type(type);
+      ent.set_from_kb(false);
+    } else if (StartsLatin(surface) && !StartsLatin(ent.canonical_name())) {
+      ent.set_canonical_name(surface);  // the Latin form is the canonical one when seen
+    }
+    // The last word alone refers back to this name later in the article ("Keçeli").
+    if (e - b >= 2) doc.memory["prov-last:" + toks[e - 1]->key] = id;
+    emit(b, e, id, MentionKind::kProvisional, 0.6f);
+  };
+  // A cased name run from p: capitalized words, with lowercase particles ("al", "bin") inside.
+  auto cased_run = [&](size_t p) {
+    size_t e = p;
+    while (free_word(e)) {
+      if (toks[e]->capitalized) {
+        ++e;
+      } else if (ln.particles.count(toks[e]->key) && e > p && free_word(e + 1) && toks[e + 1]->capitalized) {
+        e += 2;
+      } else {
+        break;
+      }
+    }
+    return e;
+  };
+
+  for (const auto& [cb, ce] : person_cues) {
+    size_t p = ce;
+    if (ln.cased) {
+      if (is_apposition(p)) ++p;
+      add_provisional(p, cased_run(p), v1::ENTITY_TYPE_PER);
+      continue;
+    }
+    // Uncased scripts: the title's complement ("باسم الخارجية التركية") runs up to an
+    // apposition separator, then the name runs to the next punctuation.
+    size_t q = p;
+    while (q < toks.size() && q < p + 4 && !is_apposition(q) && toks[q]->is_word) ++q;
+    if (!is_apposition(q)) continue;
+    size_t b = q + 1, e = b;
+    while (free_word(e) && e < b + 4) ++e;
+    const bool ends = e >= toks.size() || !toks[e]->is_word;
+    if (e - b >= 2 && ends) add_provisional(b, e, v1::ENTITY_TYPE_PER);
+  }
+
+  for (size_t k : org_heads) {
+    const Item& head = items[k];
+    size_t e = head.e;
+    if (ln.cased) {
+      // Vietnamese capitalizes the first syllable of each word of an organization's name
+      // ("Bộ Ngoại giao"): one lowercase syllable may follow a capitalized one.
+      bool any_cap = false;
+      while (free_word(e)) {
+        if (toks[e]->capitalized) {
+          any_cap = true;
+          ++e;
+        } else if (e > head.e && toks[e - 1]->capitalized && !ln.particles.count(toks[e]->key)) {
+          ++e;
+        } else {
+          break;
+        }
+      }
+      if (!any_cap) continue;
+    } else {
+      while (free_word(e) && e < head.e + 3 && toks[e]->key.rfind("\xd8\xa7\xd9\x84", 0) == 0) ++e;  // "ال"
+      if (e == head.e) continue;
+    }
+    // "Ministry of X of <country>" is a state organ: the knowledge base names those; a
+    // provisional id for the generic phrase would be a wrong entity.
+    const Item* next = item_at(e);
+    if (next && is_gpe(next)) continue;
+    add_provisional(head.b, e, v1::ENTITY_TYPE_ORG);
+  }
+
+  if (ln.cased) {
+    // Capitalized sequences with no cue: at least two words, not sentence-initial (every
+    // sentence starts with a capital), not made of stop words.
+    size_t p = 0;
+    while (p < toks.size()) {
+      if (!free_word(p) || !toks[p]->capitalized) {
+        ++p;
+        continue;
+      }
+      size_t b = p, e = cased_run(p);
+      p = std::max(e, p + 1);
+      const bool initial = b == 0 || (toks[b - 1]->key == ":" || is_quote(b - 1) || toks[b - 1]->key == "(");
+      if (initial) ++b;
+      if (e - b < 2) continue;
+      const v1::EntityType type = ln.org_tails.count(toks[e - 1]->key) ? v1::ENTITY_TYPE_ORG : v1::ENTITY_TYPE_PER;
+      add_provisional(b, e, type);
+    }
+  }
+
+  // A provisional name's last word alone, later in the article.
+  for (size_t p = 0; p < toks.size(); ++p) {
+    if (!free_word(p) || (ln.cased && !toks[p]->capitalized)) continue;
+    for (const auto& v : ArabicCliticVariants(toks[p]->key)) {
+      auto it = doc.memory.find("prov-last:" + v);
+      if (it == doc.memory.end()) continue;
+      emit(p, p + 1, it->second, MentionKind::kProvisional, 0.5f);
+      break;
+    }
+  }
+
+  std::sort(out.begin(), out.end(), [](const EntityMention& a, const EntityMention& b) { return a.span.begin < b.span.begin; });
+  return out;
+}
+
+std::optional<v1::Entity> EntityRecognizer::Describe(std::string_view id, const DocumentEntities& doc) const {
+  if (const KbEntity* e = impl_->kb->Find(id); e && id.substr(0, 3) == "kb:") return impl_->kb->ToProto(*e);
+  auto it = doc.provisional.find(std::string(id));
+  if (it == doc.provisional.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace newsflow::extract

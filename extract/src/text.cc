@@ -1,0 +1,382 @@
+#include "newsflow/extract/text.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace newsflow::extract {
+namespace {
+
+// RAII for the ICU C handles used by segmentation; deleters next to the types.
+using BreakIteratorPtr = std::unique_ptr<UBreakIterator, decltype(&ubrk_close)>;
+using UTextPtr = std::unique_ptr<UText, decltype(&utext_close)>;
+
+// Characters that carry no letters but may sit inside a name: zero-width spaces / joiners,
+// bidi embeddings and overrides, the Arabic letter mark, soft hyphen, BOM.
+bool IsInvisible(UChar32 c) {
+  return c == 0x00AD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF || c == 0x061C;
+}
+
+// Arabic harakat, Quranic annotation marks and tatweel: vocalization, not spelling.
+bool IsArabicMark(UChar32 c) {
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED) ||
+         c == 0x0640 || (c >= 0x0610 && c <= 0x061A);
+}
+
+bool IsArabicLetter(UChar32 c) { return c >= 0x0620 && c <= 0x06FF; }
+
+// Spelling variants that do not change an Arabic name, folded to one letter.
+UChar32 FoldArabic(UChar32 c) {
+  switch (c) {
+    case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673:
+      return 0x0627;  // alef with hamza / madda / wasla -> bare alef
+    case 0x0629: case 0x06C0: return 0x0647;  // ta marbuta -> ha
+    case 0x0649: case 0x06CC: case 0x0626: return 0x064A;  // alef maqsura, Farsi ya, ya-hamza -> ya
+    case 0x0624: return 0x0648;  // waw-hamza -> waw
+    case 0x06A9: return 0x0643;  // keheh -> kaf
+    default: return c;
+  }
+}
+
+UChar32 FoldPunctuation(UChar32 c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x02BC: case 0x0060: case 0x2032: case 0x00B4:
+      return '\'';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+      return '-';
+    default: return c;
+  }
+}
+
+icu::UnicodeString Nfc(const icu::UnicodeString& in) {
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
+  if (U_FAILURE(st)) return in;
+  icu::UnicodeString out = nfc->normalize(in, st);
+  return U_FAILURE(st) ? in : out;
+}
+
+std::string ToUtf8(const icu::UnicodeString& u) {
+  std::string s;
+  u.toUTF8String(s);
+  return s;
+}
+
+}  // namespace
+
+std::u32string DecodeUtf8(std::string_view s) {
+  std::u32string out;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c >= 0) out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+std::string EncodeUtf8(const std::u32string& s) {
+  std::string out;
+  for (char32_t c : s) {
+    uint8_t buf[4];
+    int32_t len = 0;
+    UBool err = false;
+    U8_APPEND(buf, len, 4, static_cast<UChar32>(c), err);
+    if (!err) out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+  }
+  return out;
+}
+
+namespace {
+
+// True when every code point of `s` satisfies `pred` (and `s` is not empty).
+template <typename Pred>
+bool AllCodePoints(std::string_view s, Pred pred) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (!pred(c)) return false;
+  }
+  return n > 0;
+}
+
+bool IsSpaceToken(std::string_view s) {
+  return AllCodePoints(s, [](UChar32 c) { return u_isUWhiteSpace(c) || IsInvisible(c); });
+}
+
+bool IsInvisibleOnly(std::string_view s) { return AllCodePoints(s, IsInvisible); }
+
+// First visible letter is upper- or titlecase.
+bool StartsCapitalized(std::string_view s) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c < 0 || IsInvisible(c)) continue;
+    return u_isupper(c) || u_istitle(c);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  if (s.size() > static_cast<size_t>(INT32_MAX)) return false;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c < 0) return false;  // U8_NEXT rejects overlongs, surrogates and > U+10FFFF
+  }
+  return true;
+}
+
+Result<std::string> NormalizeNfc(std::string_view utf8) {
+  if (!IsValidUtf8(utf8)) return Status::InvalidArgument("malformed UTF-8");
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
+  if (U_FAILURE(st)) return Status::Internal(std::string("ICU NFC: ") + u_errorName(st));
+  const auto in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString out = nfc->normalize(in, st);
+  if (U_FAILURE(st)) return Status::Internal(std::string("ICU NFC: ") + u_errorName(st));
+  return ToUtf8(out);
+}
+
+std::string MatchKey(std::string_view text) {
+  const auto in = Nfc(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < in.length();) {
+    UChar32 c = in.char32At(i);
+    i += U16_LENGTH(c);
+    if (IsInvisible(c) || IsArabicMark(c)) continue;
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    // Turkish dotted capital I and dotless i fold to plain i (default case folding would
+    // give i + combining dot for İ and keep ı).
+    if (c == 0x0130 || c == 0x0131) c = 'i';
+    c = FoldPunctuation(FoldArabic(c));
+    c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    if (pending_space) out.append(static_cast<UChar32>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  return ToUtf8(Nfc(out));
+}
+
+std::string LooseKey(std::string_view text) {
+  const auto key = icu::UnicodeString::fromUTF8(MatchKey(text));
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(st);
+  if (U_FAILURE(st)) return ToUtf8(key);
+  const icu::UnicodeString d = nfd->normalize(key, st);
+  if (U_FAILURE(st)) return ToUtf8(key);
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < d.length();) {
+    UChar32 c = d.char32At(i);
+    i += U16_LENGTH(c);
+    // Combining marks on Latin letters are Vietnamese / Turkish diacritics; on Arabic letters
+    // they are already gone (MatchKey folded hamza forms and removed harakat).
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (c == 0x0111) c = 'd';       // đ has no decomposition
+    else if (c == 0x00F8) c = 'o';  // ø
+    else if (c == 0x0142) c = 'l';  // ł
+    out.append(c);
+  }
+  return ToUtf8(Nfc(out));
+}
+
+std::vector<std::string> ArabicCliticVariants(std::string_view key) {
+  const std::u32string w = DecodeUtf8(key);
+  std::vector<std::string> out{std::string(key)};
+  if (w.empty() || !IsArabicLetter(static_cast<UChar32>(w[0]))) return out;
+  constexpr char32_t kAlef = 0x0627, kLam = 0x0644, kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628,
+                     kKaf = 0x0643;
+  // A stripped form keeps at least this many letters: shorter remainders are more often
+  // a different word than a name with its clitic removed.
+  constexpr size_t kMinStem = 3;
+  std::vector<std::u32string> forms{w};
+  auto add = [&](std::u32string f) {
+    if (f.size() >= kMinStem && std::find(forms.begin(), forms.end(), f) == forms.end())
+      forms.push_back(std::move(f));
+  };
+  auto strip_article = [&](const std::u32string& f) {
+    if (f.size() > 2 && f[0] == kAlef && f[1] == kLam) add(f.substr(2));
+  };
+  std::vector<std::u32string> bases{w};
+  // Conjunctions و / ف.
+  if (w.size() > kMinStem && (w[0] == kWaw || w[0] == kFa)) {
+    add(w.substr(1));
+    bases.push_back(w.substr(1));
+  }
+  for (const auto& b : bases) {
+    if (b.size() < 2) continue;
+    if (b[0] == kLam && b[1] == kLam) {
+      // لل = preposition ل + article ال with its alef dropped.
+      std::u32string with_article = std::u32string{kAlef, kLam} + b.substr(2);
+      add(with_article);
+      strip_article(with_article);
+    } else if (b[0] == kBa || b[0] == kKaf || b[0] == kLam) {
+      std::u32string rest = b.substr(1);
+      add(rest);
+      strip_article(rest);
+    }
+    strip_article(b);
+  }
+  // Longest form first, so the least-stripped reading wins when several match.
+  std::stable_sort(forms.begin() + 1, forms.end(),
+                   [](const std::u32string& a, const std::u32string& b) { return a.size() > b.size(); });
+  out.clear();
+  for (const auto& f : forms) out.push_back(EncodeUtf8(f));
+  return out;
+}
+
+struct TextAnalyzer::Impl {
+  BreakIteratorPtr sentences{nullptr, &ubrk_close};
+  BreakIteratorPtr words{nullptr, &ubrk_close};
+};
+
+TextAnalyzer::TextAnalyzer() : impl_(std::make_unique<Impl>()) {}
+TextAnalyzer::~TextAnalyzer() = default;
+
+Result<std::unique_ptr<TextAnalyzer>> TextAnalyzer::Create() {
+  std::unique_ptr<TextAnalyzer> a(new TextAnalyzer());  // private constructor: make_unique cannot reach it
+  UErrorCode st = U_ZERO_ERROR;
+  // "ss=standard" suppresses breaks after common abbreviations ("Mr.", "U.S.").
+  a->impl_->sentences.reset(ubrk_open(UBRK_SENTENCE, "en@ss=standard", nullptr, 0, &st));
+  if (U_FAILURE(st)) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(st));
+  a->impl_->words.reset(ubrk_open(UBRK_WORD, "", nullptr, 0, &st));
+  if (U_FAILURE(st)) return Status::Internal(std::string("ICU word iterator: ") + u_errorName(st));
+  return a;
+}
+
+namespace {
+
+// Runs `bi` over text[begin, end) (UTF-8 UText: break positions are byte offsets) and calls
+// f(segment_begin, segment_end, rule_status) with absolute byte offsets.
+template <typename F>
+void ForEachSegment(UBreakIterator* bi, std::string_view text, uint32_t begin, uint32_t end, F&& f) {
+  UErrorCode st = U_ZERO_ERROR;
+  UTextPtr ut(utext_openUTF8(nullptr, text.data() + begin, static_cast<int64_t>(end - begin), &st),
+              &utext_close);
+  if (U_FAILURE(st)) return;
+  ubrk_setUText(bi, ut.get(), &st);
+  if (U_FAILURE(st)) return;
+  int32_t prev = ubrk_first(bi);
+  for (int32_t next = ubrk_next(bi); next != UBRK_DONE; prev = next, next = ubrk_next(bi)) {
+    f(begin + static_cast<uint32_t>(prev), begin + static_cast<uint32_t>(next), ubrk_getRuleStatus(bi));
+  }
+  // Detach before the UText goes away.
+  ubrk_setText(bi, nullptr, 0, &st);
+}
+
+bool IsLineBreak(std::string_view text, size_t i, size_t* len) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c == '\n' || c == '\r') { *len = 1; return true; }
+  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR, U+0085 NEL.
+  if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+      (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+    *len = 3;
+    return true;
+  }
+  if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) { *len = 2; return true; }
+  return false;
+}
+
+// Shrinks [b, e) past surrounding whitespace and invisible characters.
+Span Trim(std::string_view text, uint32_t b, uint32_t e) {
+  while (b < e) {
+    int32_t i = static_cast<int32_t>(b);
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i, static_cast<int32_t>(e), c);
+    if (c >= 0 && !u_isUWhiteSpace(c) && !IsInvisible(c)) break;
+    b = static_cast<uint32_t>(i);
+  }
+  while (e > b) {
+    int32_t i = static_cast<int32_t>(e);
+    UChar32 c;
+    U8_PREV(reinterpret_cast<const uint8_t*>(text.data()), static_cast<int32_t>(b), i, c);
+    if (c >= 0 && !u_isUWhiteSpace(c) && !IsInvisible(c)) break;
+    e = static_cast<uint32_t>(i);
+  }
+  return Span{b, e};
+}
+
+}  // namespace
+
+std::vector<Span> TextAnalyzer::Sentences(std::string_view text) {
+  std::vector<Span> out;
+  size_t line_begin = 0;
+  auto flush_line = [&](size_t b, size_t e) {
+    if (e <= b) return;
+    ForEachSegment(impl_->sentences.get(), text, static_cast<uint32_t>(b), static_cast<uint32_t>(e),
+                   [&](uint32_t sb, uint32_t se, int32_t) {
+                     const Span s = Trim(text, sb, se);
+                     if (!s.empty()) out.push_back(s);
+                   });
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 0;
+    if (IsLineBreak(text, i, &len)) {
+      flush_line(line_begin, i);
+      i += len;
+      line_begin = i;
+    } else {
+      ++i;
+    }
+  }
+  flush_line(line_begin, text.size());
+  return out;
+}
+
+std::vector<Token> TextAnalyzer::Words(std::string_view text, Span range) {
+  std::vector<Token> out;
+  if (range.end > text.size() || range.empty()) return out;
+  // ICU splits a word at a zero-width space; a name with one inside is still one word, so an
+  // invisible-only segment between two words glues them back together.
+  bool glue_next = false;
+  ForEachSegment(impl_->words.get(), text, range.begin, range.end,
+                 [&](uint32_t b, uint32_t e, int32_t status) {
+                   const std::string_view seg = text.substr(b, e - b);
+                   if (IsInvisibleOnly(seg)) {
+                     glue_next = !out.empty() && out.back().is_word;
+                     if (glue_next) out.back().span.end = e;
+                     return;
+                   }
+                   if (IsSpaceToken(seg)) {
+                     glue_next = false;
+                     return;
+                   }
+                   const bool is_word = status >= UBRK_WORD_NONE_LIMIT;
+                   if (glue_next && is_word) {
+                     out.back().span.end = e;
+                   } else {
+                     Token t;
+                     t.span = Span{b, e};
+                     t.is_word = is_word;
+                     t.capitalized = is_word && StartsCapitalized(seg);
+                     out.push_back(std::move(t));
+                   }
+                   glue_next = false;
+                 });
+  for (auto& t : out) t.key = MatchKey(t.span.In(text));
+  return out;
+}
+
+}  // namespace newsflow::extract
