@@ -1,7 +1,21 @@
 // Date expressions: numeric (20/12, 1/11/2025, 2026-01-25), month names (vi / ar incl. Levantine
 // names / en), ordinal words (التاسع من أكتوبر), relative words (hôm qua, أمس, yesterday), weekdays
 // (يوم السبت), resolved against the publication date or else the ingest clock. Lexicons come from
-// kb_dir/lang/<lang>/dates.json.
+// kb_dir/lang/<lang>/dates.json: every such file is loaded, so adding a language adds a file.
+//
+// Resolution rules (the reference is the publication date when known, else the ingest clock):
+// - explicit dates (year written) are taken as written: DATE_RESOLUTION_EXPLICIT;
+// - partial dates (20/12, التاسع من أكتوبر, tháng 10) take the latest year that puts them on or
+//   before the reference, allowing up to 31 days after a publication date (scheduled events: "5/1"
+//   in a paper of 28/12 is the coming January) and none after the clock; a past marker
+//   (الماضي, vừa qua, last) means on or before the reference (months: strictly before its month),
+//   a next marker (المقبل, tới, next) strictly after; "tháng 10 năm ngoái" = October of last year;
+// - relative words (hôm qua, أمس, yesterday; năm ngoái, الشهر الماضي) are offsets from the
+//   reference; weekdays resolve to the latest such day on or before it (the reference itself
+//   when it is that weekday), "last"/"الماضي" strictly before, "next"/"المقبل" strictly after;
+// - "last week"-like expressions are not emitted: a week is no precision the records carry.
+// Numeric dates are day-first; a language may allow the month-first reading when it is the only
+// valid one (en: 12/20/2025). Impossible dates (31/4, 29/2/2025) are rejected, not repaired.
 #pragma once
 
 #include <filesystem>
@@ -16,13 +30,23 @@
 namespace newsflow::extract {
 
 class DateParser {
+  struct PassKey {};  // lets Load() use make_unique while construction stays private
+
  public:
+  // Compiles every kb_dir/lang/*/dates.json (a few ms per language). InvalidArgument names the
+  // file of a malformed lexicon. A language without a file still gets numeric dates.
   static Result<std::unique_ptr<DateParser>> Load(const std::filesystem::path& kb_dir);
+  explicit DateParser(PassKey);
   ~DateParser();
 
+  // Language codes with a lexicon, sorted.
+  std::vector<std::string> Languages() const;
+
   // Date expressions inside `range` of `text`, in order, resolved with `ctx`. Partial dates take
-  // the year that puts them closest to (and not after) the reference date; weekdays and relative
-  // words resolve backwards from the reference ("Saturday" = the latest Saturday on or before).
+  // the year that puts them closest to (and not after) the reference date, within the grace
+  // above; weekdays and relative words resolve backwards from the reference ("Saturday" = the
+  // latest Saturday on or before). Thread-safe (const, no shared mutable state); one linear scan
+  // of the range, allocation only for the returned mentions and for words it looks up.
   std::vector<DateMention> Find(std::string_view text, Span range, const std::string& lang,
                                 const DateContext& ctx) const;
 
