@@ -46,6 +46,7 @@ Status BatchLoop::Run(Consumer& consumer) {
     }
     KafkaMessage msg = consumer.Poll(pending_.empty() ? std::chrono::milliseconds(100) : wait);
     if (!fatal_.ok()) return fatal_;
+    const bool idle = msg == nullptr;  // the poll timed out: nothing more is waiting right now
     if (msg) {
       if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (pending_.empty()) batch_started = std::chrono::steady_clock::now();
@@ -57,7 +58,7 @@ Status BatchLoop::Run(Consumer& consumer) {
     }
     const bool full = pending_.size() >= options_.max_messages;
     const bool due = !pending_.empty() && std::chrono::steady_clock::now() - batch_started >= options_.max_wait;
-    if (full || due || (!msg && !pending_.empty())) {
+    if (full || due || (idle && !pending_.empty())) {
       Status s = ProcessPending();
       if (!s.ok()) {
         if (s.code() == ErrorCode::kUnavailable && ShutdownRequested()) return Status::Ok();
