@@ -48,6 +48,11 @@ def fold(s):
     return s
 
 
+def unique(names):
+    seen = set()
+    return [n for n in names if not (fold(n) in seen or seen.add(fold(n)))]
+
+
 def split_paren(name):
     """CLDR writes some Arabic exemplars as 'هيبرون (مدينة الخليل)': two names, not one."""
     m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
@@ -113,13 +118,27 @@ def entity(eid, name, etype, names, affiliations=(), **extra):
     e = {"id": eid, "name": name, "type": etype, "aliases": names.render()}
     for k in ("short", "adjectives"):
         if extra.get(k):
-            e[k] = {lang: [clean(n, lang) for n in v] for lang, v in extra[k].items()}
+            e[k] = {lang: unique([clean(n, lang) for n in v]) for lang, v in extra[k].items()}
     if affiliations:
         e["affiliations"] = list(affiliations)
     for k in ("iso", "state", "roles"):
         if extra.get(k):
             e[k] = extra[k]
     return e
+
+
+def add_exemplars(names, short, title, zone, hand_aliases):
+    """A zone's exemplar names become aliases, except where the title needed a disambiguator
+    ("San Juan, Argentina", "Phoenix, Arizona"): then the bare exemplar names another place or a
+    word as often, so it is a short form unless the hand list vouches for it."""
+    ambiguous = title != zone["names"].get("en") and ("," in title or "(" in title)
+    vouched = {fold(clean(n, "ar")) for v in hand_aliases.values() for n in v}
+    for lang, n in zone["names"].items():
+        if ambiguous and fold(clean(n, "ar")) not in vouched:
+            for part in split_paren(n) if lang == "ar" else [n]:
+                short.setdefault("*" if lang != "ar" else "ar", []).append(part)
+        else:
+            names.add(lang, n)
 
 
 def iso_translations(domain, entries, fields):
@@ -208,23 +227,22 @@ def main(cldr_path, out_dir):
         z = by_en.get(key) or next((v for k, v in by_en.items() if v["tz"] == h.get("tz")), None)
         names = Names()
         names.add("en", h["name"])
+        short = {k: list(v) for k, v in (h.get("short") or {}).items()}
         if z:
             used.add(z["tz"])
-            for lang, n in z["names"].items():
-                names.add(lang, n)
+            add_exemplars(names, short, h["name"], z, h.get("aliases") or {})
         names.add_all(h.get("aliases"))
-        names.remove(h.get("not_aliases", []))
         cities.append(entity(h.get("id") or slug(h["name"]), h["name"], "GPE", names,
                              ([country_id[h["country"]]] if h["country"] else []) + h.get("affiliations", []),
-                             short=h.get("short")))
+                             short=short))
     for (name, region), z in sorted(by_en.items(), key=lambda kv: kv[1]["tz"]):
         if z["tz"] in used:
             continue
         names = Names()
         names.add("en", name)
-        for lang, n in z["names"].items():
-            names.add(lang, n)
-        cities.append(entity(slug(name), name, "GPE", names, [country_id[region]]))
+        short = {}
+        add_exemplars(names, short, name, z, {})
+        cities.append(entity(slug(name), name, "GPE", names, [country_id[region]], short=short))
 
     # First-level regions: English names from ISO 3166-2, the rest from the hand list.
     sub = {s["code"]: s for s in json.load(open(ISO_JSON / "iso_3166-2.json", encoding="utf-8"))["3166-2"]}
