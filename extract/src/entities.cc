@@ -94,6 +94,9 @@ struct PhraseSet {
 
 struct LangNames {
   bool cased = true;  // the script has capital letters (vi, en) or not (ar)
+  // Organization names capitalize only the first syllable of a word ("Bộ Ngoại giao"), so a
+  // lowercase syllable may continue a name after a capitalized one (vi).
+  bool org_lowercase_syllables = false;
   PhraseSet person_titles, org_heads, connectors;
   std::unordered_set<std::string> org_tails, particles, stop_words, apposition, quotes;
 };
@@ -114,7 +117,9 @@ struct TitleCand {
   std::string role;
 };
 
-enum class ItemKind { kName, kAdjective, kTitle, kPersonCue, kOrgHead, kShort, kConnector };
+// kAmbiguous: a name that could be several entities; it yields nothing but keeps its words from
+// being taken for an unknown name.
+enum class ItemKind { kName, kAdjective, kTitle, kPersonCue, kOrgHead, kShort, kConnector, kAmbiguous };
 
 // A phrase found at some token position before resolution. Token indexes are into the
 // sentence's matchable tokens [b, e).
@@ -131,6 +136,11 @@ struct Item {
   std::vector<std::string> short_ids; // candidate entities of a short form
   bool stripped = false;              // matched after removing an Arabic clitic
 };
+
+// Two or more ASCII capitals and nothing else: "MIT", "IDF".
+bool IsAcronym(std::string_view s) {
+  return s.size() >= 2 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
 
 int Rank(ItemKind k) { return static_cast<int>(k); }  // lower is preferred on equal length
 
@@ -237,6 +247,7 @@ Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path&
   try {
     const json j = json::parse(in);
     ln.cased = j.value("cased", true);
+    ln.org_lowercase_syllables = j.value("org_lowercase_syllables", false);
     auto phrases = [&](const char* field, PhraseSet& into) {
       for (const auto& s : j.value(field, json::array())) into.Add(Keys(*analyzer, s.get<std::string>(), nullptr));
     };
@@ -393,7 +404,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
           }
           if (l == len && l > 0) ids.insert(c.id);
         }
-        if (len > 0 && ids.size() == 1) offer(Item{i, i + len, ItemKind::kName, *ids.begin(), "", {}, false});
+        if (len > 0) offer(Item{i, i + len, ids.size() == 1 ? ItemKind::kName : ItemKind::kAmbiguous, *ids.begin()});
       }
     }
     for (size_t v = 0; v < variants.size(); ++v) {
@@ -484,10 +495,7 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     if (it.short_ids.size() != 1) return "";
     const bool titled = prev && prev->e == it.b && (prev->kind == ItemKind::kTitle || prev->kind == ItemKind::kPersonCue);
     const bool quoted = it.b > 0 && is_quote(it.b - 1) && is_quote(it.e);
-    const std::string_view surface = span_of(it.b, it.e).In(text);
-    const bool acronym = surface.size() >= 2 && std::all_of(surface.begin(), surface.end(), [](char c) {
-                           return (c >= 'A' && c <= 'Z');
-                         });
+    const bool acronym = IsAcronym(span_of(it.b, it.e).In(text));
     return (titled || quoted || acronym) ? it.short_ids[0] : "";
   };
 
@@ -558,6 +566,9 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
       case ItemKind::kOrgHead:
         org_heads.push_back(k);
         break;
+      case ItemKind::kAmbiguous:
+        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
+        break;
       case ItemKind::kConnector:
         break;
     }
@@ -608,7 +619,10 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     size_t p = ce;
     if (ln.cased) {
       if (is_apposition(p)) ++p;
-      add_provisional(p, cased_run(p), v1::ENTITY_TYPE_PER);
+      const size_t e = cased_run(p);
+      // A lone all-capitals word after a title is an acronym ("phóng viên TTXVN"), not a person.
+      if (e == p + 1 && IsAcronym(toks[p]->span.In(text))) continue;
+      add_provisional(p, e, v1::ENTITY_TYPE_PER);
       continue;
     }
     // Uncased scripts: the title's complement ("باسم الخارجية التركية") runs up to an
@@ -626,14 +640,27 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     const Item& head = items[k];
     size_t e = head.e;
     if (ln.cased) {
+      // In a cased script an organization's name starts with a capital ("Bộ", not "bộ").
+      if (!toks[head.b]->capitalized) continue;
       // Vietnamese capitalizes the first syllable of each word of an organization's name
-      // ("Bộ Ngoại giao"): one lowercase syllable may follow a capitalized one.
+      // ("Bộ Ngoại giao"): one lowercase syllable may follow a capitalized one; particles
+      // ("of") may link two capitalized words.
       bool any_cap = false;
-      while (free_word(e)) {
+      // A particle may also be a title connector ("of"): the connector item does not stop it.
+      auto particle_at = [&](size_t p) {
+        const Item* c = item_at(p);
+        return p < toks.size() && !used[p] && ln.particles.count(toks[p]->key) > 0 &&
+               (!c || c->kind == ItemKind::kConnector);
+      };
+      while (free_word(e) || particle_at(e)) {
+        const bool particle = particle_at(e);
         if (toks[e]->capitalized) {
           any_cap = true;
           ++e;
-        } else if (e > head.e && toks[e - 1]->capitalized && !ln.particles.count(toks[e]->key)) {
+        } else if (particle && free_word(e + 1) && toks[e + 1]->capitalized) {
+          e += 2;
+          any_cap = true;
+        } else if (ln.org_lowercase_syllables && !particle && e > head.e && toks[e - 1]->capitalized) {
           ++e;
         } else {
           break;
@@ -648,6 +675,11 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     // provisional id for the generic phrase would be a wrong entity.
     const Item* next = item_at(e);
     if (next && is_gpe(next)) continue;
+    // Where the name ends must be clear (punctuation, a function word, another name): a run
+    // that stops on an ordinary word has probably been cut in the middle of the name.
+    const bool clear_end = e >= toks.size() || !toks[e]->is_word || next || ln.stop_words.count(toks[e]->key) ||
+                           (ln.cased && !ln.org_lowercase_syllables && !toks[e]->capitalized);
+    if (!clear_end) continue;
     add_provisional(head.b, e, v1::ENTITY_TYPE_ORG);
   }
 
@@ -662,9 +694,10 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
       }
       size_t b = p, e = cased_run(p);
       p = std::max(e, p + 1);
+      // Every sentence (and a quote or caption after a colon) starts with a capital, so a run
+      // there is no evidence of a name.
       const bool initial = b == 0 || (toks[b - 1]->key == ":" || is_quote(b - 1) || toks[b - 1]->key == "(");
-      if (initial) ++b;
-      if (e - b < 2) continue;
+      if (initial || e - b < 2) continue;
       const v1::EntityType type = ln.org_tails.count(toks[e - 1]->key) ? v1::ENTITY_TYPE_ORG : v1::ENTITY_TYPE_PER;
       add_provisional(b, e, type);
     }
