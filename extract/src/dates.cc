@@ -14,6 +14,7 @@
 #include "newsflow/extract/dates.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -213,7 +214,7 @@ struct Lexicon {
   std::vector<std::string> proclitics;
   Valued months, weekdays, weekdays_cued, ordinals, relative_days, relative_months, relative_years;
   std::vector<std::string> prepositions, day_words, weekday_cues, month_words, connectors,
-      year_words, qualifiers, day_suffixes, marker_blockers;
+      year_words, qualifiers, day_suffixes, year_suffixes, marker_blockers;
   std::vector<std::pair<std::string, Dir>> markers_before, markers_after;
 };
 
@@ -265,6 +266,7 @@ Result<Lexicon> ParseLexicon(const nlohmann::json& j) {
     lx.year_words = list("year_words");
     lx.qualifiers = list("qualifiers");
     lx.day_suffixes = list("day_suffixes");
+    lx.year_suffixes = list("year_suffixes");
     lx.marker_blockers = list("marker_blockers");
     lx.markers_before = markers("markers_before");
     lx.markers_after = markers("markers_after");
@@ -298,7 +300,15 @@ struct Grammar {
   Lexicon lx;
   Folder folder;
   std::unique_ptr<RE2> finder;
-  std::vector<std::pair<Form, std::unique_ptr<RE2>>> forms;
+  struct FormRe {
+    Form form;
+    std::unique_ptr<RE2> re;
+    std::vector<std::pair<std::string, int>> groups;  // name -> index, scanned (a dozen at most)
+  };
+  std::vector<FormRe> forms;
+  // All forms, anchored at both ends: one DFA pass tells which forms match a finder hit, so
+  // submatch extraction runs only for those.
+  std::unique_ptr<RE2::Set> form_set;
   std::unordered_map<std::string, int> month, weekday, ordinal, rel_day, rel_month, rel_year;
   std::unordered_map<std::string, Dir> marker_before, marker_after;
   std::set<std::string> proclitics, blockers;
@@ -329,7 +339,7 @@ struct Grammar {
 
 // The words of each slot, as RE2 alternations.
 struct Slots {
-  std::string prep, dw, wcue, mon1, ord, suf, conn, mw, yw, qual, mb, ma, reld, relm, rely, wf, wc;
+  std::string prep, dw, wcue, mon1, ord, suf, conn, mw, yw, qual, mb, ma, reld, relm, rely, wf, wc, ysuf;
 };
 
 // Source of one form; named groups when `cap`, plain groups for the finder.
@@ -339,6 +349,7 @@ std::string FormSource(Form f, const Slots& t, bool cap, bool month_day_order) {
   };
   const std::string sp(kSp), osp(kOsp);
   const std::string nd2 = R"(\p{Nd}{1,2})", nd4 = R"(\p{Nd}{4})";
+  const std::string ysuf = "(?:" + t.ysuf + ")?";  // era letter written after a year: 2023م
   const std::string prep = "(?:" + G("prep", t.prep) + sp + ")?";
   const std::string dws = G("dw", "(?:" + t.dw + sp + "){1,2}") + "?";
   const std::string quals = G("q", "(?:" + t.qual + "(?:" + sp + "|-)){1,2}") + "?";
@@ -346,30 +357,30 @@ std::string FormSource(Form f, const Slots& t, bool cap, bool month_day_order) {
                            "\\))?";
   const std::string day = "(?:" + G("d", nd2) + "(?:" + t.suf + ")?|" + G("ord", t.ord) + ")";
   const std::string yeartail = "(?:" + osp + "[,/]" + osp + "|" + sp + ")(?:" + t.conn + sp + ")?(?:" + t.yw + sp +
-                               ")?" + G("y", nd4);
+                               ")?" + G("y", nd4) + ysuf;
   const std::string after = sp + "(?:" + G("ma", t.ma) + "|" + G("ry", t.rely) + ")";
   const std::string anyweekday = "(?:" + t.wf + "|" + t.wc + ")";
   switch (f) {
     case Form::kIso:
       return G("y", nd4) + G("s1", "[-/.]") + G("m", nd2) + G("s2", "[-/.]") + G("d", nd2);
     case Form::kDmy:
-      return prep + dws + G("d", nd2) + G("s1", "[-/.]") + G("m", nd2) + G("s2", "[-/.]") + G("y", nd4);
+      return prep + dws + G("d", nd2) + G("s1", "[-/.]") + G("m", nd2) + G("s2", "[-/.]") + G("y", nd4) + ysuf;
     case Form::kDm:
-      return prep + dws + G("d", nd2) + "/" + G("m", nd2);
+      return prep + dws + G("d", nd2) + G("s1", "[/-]") + G("m", nd2);
     case Form::kDayMonth:
       return prep + dws + day + osp + ",?" + osp + "(?:" + t.conn + sp + ")?" + monx + "(?:" + yeartail + "|" +
              after + ")?";
     case Form::kMonthDay:
       if (!month_day_order) return std::string(kNever);
       return prep + "(?:" + G("mb", t.mb) + sp + ")?" + monx + osp + G("d", nd2) + "(?:" + t.suf + ")?" + "(?:" +
-             osp + "," + osp + G("y", nd4) + "|" + sp + G("y2", nd4) + ")?";
+             osp + "," + osp + G("y", nd4) + "|" + sp + G("y2", nd4) + ")?" + ysuf;
     case Form::kMonthYear:
       return prep + quals + "(?:" + t.mw + sp + ")?" + monx + yeartail;
     case Form::kMonth:
       return prep + quals + G("mw", "(?:" + t.mw + sp + ")") + "?" + "(?:" + G("mb", t.mb) + sp + ")?" + monx +
              "(?:" + after + ")?";
     case Form::kYear:
-      return prep + quals + G("yw", "(?:" + t.conn + sp + ")?" + t.yw + sp) + "?" + G("y", nd4);
+      return prep + quals + G("yw", "(?:" + t.conn + sp + ")?" + t.yw + sp) + "?" + G("y", nd4) + ysuf;
     case Form::kRelDay:
       return prep + G("wq", "(?:" + t.wcue + sp + "){1,2}") + "?" + G("rd", t.reld) + "(?:" + sp + "(?:" + t.wcue +
              sp + ")?" + anyweekday + ")?";
@@ -434,6 +445,7 @@ Result<std::unique_ptr<Grammar>> BuildGrammar(Lexicon lexicon) {
   t.relm = g->AltOf(lx.relative_months, "relative");
   t.rely = g->AltOf(lx.relative_years, "relative");
   t.wf = g->AltOf(lx.weekdays, "weekdays");
+  t.ysuf = g->AltOf(lx.year_suffixes, "year_suffixes");
   t.wc = g->Alt([&] {
     std::vector<std::string> w;
     for (const auto& p : lx.weekdays_cued) w.push_back(p.first);
@@ -441,13 +453,22 @@ Result<std::unique_ptr<Grammar>> BuildGrammar(Lexicon lexicon) {
   }(), /*case_sensitive=*/false);
 
   std::string union_src;
+  g->form_set = std::make_unique<RE2::Set>(PatternOptions(), RE2::ANCHOR_BOTH);
   for (Form f : kForms) {
     const std::string src = FormSource(f, t, /*cap=*/true, lx.month_day_order);
     auto re = std::make_unique<RE2>(src, PatternOptions());
     if (!re->ok()) return Status::Internal("date pattern does not compile: " + re->error().substr(0, 200));
-    g->forms.emplace_back(f, std::move(re));
-    union_src += (union_src.empty() ? "(?:" : "|(?:") + FormSource(f, t, /*cap=*/false, lx.month_day_order) + ")";
+    std::vector<std::pair<std::string, int>> groups(re->NamedCapturingGroups().begin(),
+                                                    re->NamedCapturingGroups().end());
+    g->forms.push_back({f, std::move(re), std::move(groups)});
+    const std::string plain = FormSource(f, t, /*cap=*/false, lx.month_day_order);
+    union_src += (union_src.empty() ? "(?:" : "|(?:") + plain + ")";
+    std::string err;
+    if (g->form_set->Add(plain, &err) != static_cast<int>(g->forms.size()) - 1) {
+      return Status::Internal("date form set: " + err.substr(0, 200));
+    }
   }
+  if (!g->form_set->Compile()) return Status::Internal("date form set does not compile");
   RE2::Options fo = PatternOptions();
   fo.set_never_capture(true);
   g->finder = std::make_unique<RE2>(union_src, fo);
@@ -552,17 +573,25 @@ class Matcher {
   // text there is a well-delimited date-like expression even if not a valid date ("31/4/2025"),
   // so the caller skips it whole instead of re-reading its tail ("4/2025").
   std::optional<Found> Interpret(size_t b, size_t e, bool* consumed, int depth = 0) const {
-    re2::StringPiece groups[16];
-    for (const auto& [form, re] : g_.forms) {
-      const int n = std::min(1 + re->NumberOfCapturingGroups(), 16);
-      if (!re->Match(text_, b, e, RE2::ANCHOR_BOTH, groups, n)) continue;
-      auto get = [&](const char* name) -> std::string_view {
-        const auto& names = re->NamedCapturingGroups();
-        auto it = names.find(name);
-        if (it == names.end() || it->second >= n || groups[it->second].data() == nullptr) return {};
-        return std::string_view(groups[it->second].data(), groups[it->second].size());
+    constexpr int kMaxGroups = 24;
+    re2::StringPiece groups[kMaxGroups];
+    std::vector<int> hits;
+    if (!g_.form_set->Match(text_.substr(b, e - b), &hits)) return std::nullopt;
+    std::sort(hits.begin(), hits.end());  // forms in priority order
+    for (const int h : hits) {
+      const auto& fr = g_.forms[static_cast<size_t>(h)];
+      const int n = std::min(1 + fr.re->NumberOfCapturingGroups(), kMaxGroups);
+      if (!fr.re->Match(text_, b, e, RE2::ANCHOR_BOTH, groups, n)) continue;
+      auto get = [&](std::string_view name) -> std::string_view {
+        for (const auto& [gname, i] : fr.groups) {
+          if (gname == name) {
+            return i < n && groups[i].data() != nullptr ? std::string_view(groups[i].data(), groups[i].size())
+                                                        : std::string_view();
+          }
+        }
+        return {};
       };
-      if (auto f = Read(form, b, e, get, consumed, depth)) return f;
+      if (auto f = Read(fr.form, b, e, get, consumed, depth)) return f;
     }
     return std::nullopt;
   }
@@ -630,7 +659,8 @@ class Matcher {
         const int d = ParseNumber(get("d")), m = ParseNumber(get("m"));
         // Bare "1/3" is as likely a fraction; a day no month number can be (20/12) is a date.
         const bool cued = has_prep || !get("dw").empty() || Parenthesized(b, e);
-        if (!cued && d <= 12) return std::nullopt;
+        // "ngày 20-12" is a date (some outlets' house style); a bare "2-1" is a score.
+        if (!cued && (d <= 12 || get("s1") == "-")) return std::nullopt;
         if (m >= 1 && m <= 12) return partial_day(m, d);
         return cued && g_.lx.month_first_fallback ? partial_day(d, m) : std::nullopt;
       }

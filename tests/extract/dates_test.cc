@@ -110,6 +110,7 @@ TEST_F(DatesTableTest, ReadsNumericDatesDayFirst) {
       {"ar", "صدر القرار بتاريخ ۱۵/۳/۲۰۲۴ عن الوزارة.", "۱۵/۳/۲۰۲۴", "2024-03-15", DAY, EXPLICIT},
       {"ar", "انطلقت المحادثات يوم 24/10 في الدوحة.", "يوم 24/10", "2025-10-24", DAY, PART_PUB},
       {"vi", "Kết quả được công bố (4/11) trên website.", "4/11", "2025-11-04", DAY, PART_PUB},
+      {"vi", "Chiều 30-10, tàu cập cảng Hải Phòng.", "Chiều 30-10", "2025-10-30", DAY, PART_PUB},
   });
 }
 
@@ -150,6 +151,7 @@ TEST_F(DatesTableTest, ReadsArabicMonthNamesInEveryTradition) {
       {"ar", "تراجعت الصادرات في إبريل الماضي.", "إبريل الماضي", "2025-04", MONTH, PART_PUB},
       {"ar", "هطلت أمطار غزيرة أواخر سبتمبر.", "أواخر سبتمبر", "2025-09", MONTH, PART_PUB},
       {"ar", "تأسست الشركة عام 2023 في عمّان.", "عام 2023", "2023", YEAR, EXPLICIT},
+      {"ar", "افتُتح المسجد عام 1985م في المدينة.", "عام 1985م", "1985", YEAR, EXPLICIT},
       {"ar", "ستُجرى الانتخابات في أيار المقبل.", "أيار المقبل", "2026-05", MONTH, PART_PUB},
   });
 }
@@ -274,6 +276,7 @@ TEST_F(DatesTest, RejectsImpossibleDatesAndThingsThatAreNotDates) {
       {"vi", "Hợp đồng có hiệu lực ngày 31/4."},
       {"ar", "انتهت المباراة في 31 نوفمبر 2025."},
       {"vi", "Đội nhà thắng 2-1 trong trận chung kết."},
+      {"vi", "Tỷ số chung cuộc là 23-10 nghiêng về đội khách."},
       {"vi", "Anh ấy ghi được 20 điểm trong hiệp hai."},
       {"vi", "Gọi số 0912.345.678 để được hỗ trợ."},
       {"vi", "Cuộc họp bắt đầu lúc 10:30 sáng."},
@@ -293,6 +296,7 @@ TEST_F(DatesTest, RejectsImpossibleDatesAndThingsThatAreNotDates) {
       {"ar", "اتفق الطرفان على تقسيم المهام بين الاثنين."},
       {"ar", "أصيب 1500 شخص في الزلزال."},
       {"ar", "بلغت النسبة 3/4 من الأصوات."},
+      {"ar", "تأسست المدرسة عام 1350هـ في مكة."},
   };
   for (const auto& c : cases) {
     const auto found = Find(c.lang, c.text);
