@@ -74,7 +74,9 @@ class Names:
     def add(self, lang, name):
         for part in split_paren(name) if lang == "ar" else [name]:
             part = clean(part, lang)
-            if part:
+            # CLDR's "Congo - Kinshasa" and a Wikipedia "(country)" disambiguate for a menu or
+            # an encyclopedia; no running text writes them.
+            if part and " - " not in part and "(" not in part:
                 self.by_lang.setdefault(lang, []).append(part)
 
     def add_all(self, mapping):
