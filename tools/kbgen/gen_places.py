@@ -42,7 +42,7 @@ def clean(name, lang):
 
 def fold(s):
     # The duplicate check only: the matcher folds case and these letter variants itself.
-    s = s.casefold()
+    s = s.replace("İ", "i").replace("ı", "i").casefold()
     for a, b in (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ة", "ه"), ("ى", "ي")):
         s = s.replace(a, b)
     return s
