@@ -79,6 +79,9 @@ Status LoadOne(const json& j, size_t index, ArticleCues* cues) {
   markers.clear();
   if (Status s = FoldedList(j, "outlet_markers", &markers); !s.ok()) return s;
   for (auto& m : markers) cues->outlet_markers.push_back({std::move(m), index});
+  markers.clear();
+  if (Status s = FoldedList(j, "inline_outlet_markers", &markers); !s.ok()) return s;
+  for (auto& m : markers) cues->inline_outlet_markers.push_back({std::move(m), index});
 
   if (j.contains("date_words")) {
     const json& dw = j.at("date_words");
@@ -140,6 +143,7 @@ Result<ArticleCues> LoadArticleCues(const std::filesystem::path& kb_dir) {
   }
   LongestFirst(&cues.date_markers, [](const Marker& m) -> const std::string& { return m.folded; });
   LongestFirst(&cues.outlet_markers, [](const Marker& m) -> const std::string& { return m.folded; });
+  LongestFirst(&cues.inline_outlet_markers, [](const Marker& m) -> const std::string& { return m.folded; });
   LongestFirst(&cues.months, [](const std::pair<std::string, int>& m) -> const std::string& { return m.first; });
   LongestFirst(&cues.month_prefixes, [](const std::string& m) -> const std::string& { return m; });
   return cues;

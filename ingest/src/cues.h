@@ -35,6 +35,9 @@ struct ArticleCues {
   // Markers of every language, longest first (so "Published on" wins over "Published"): an
   // article in one language may carry another's metadata lines.
   std::vector<Marker> date_markers, outlet_markers;
+  // Phrases inside a sentence that introduce the supplying outlet ("Theo phóng viên TTXVN tại ...",
+  // "according to a correspondent of ..."): the capitalized words after one name it.
+  std::vector<Marker> inline_outlet_markers;
   // Month names of every language, longest first ("تشرين الثاني" before "تشرين").
   std::vector<std::pair<std::string, int>> months;
   std::vector<std::string> month_prefixes;    // a number after one is a month ("tháng 11")

@@ -213,7 +213,12 @@ bool NameCased(std::string_view s) {
 }
 }  // namespace
 
-std::string FindOutlet(const std::vector<std::string_view>& lines, const ArticleCues& cues, std::optional<size_t> skip) {
+namespace {
+
+// "Source: X", "Nguồn X", "المصدر: X", "© 2024 X": the last such line wins (a source line at the
+// end is more specific than a copyright line above it).
+std::string OutletFromMarkerLines(const std::vector<std::string_view>& lines, const ArticleCues& cues,
+                                  std::optional<size_t> skip) {
   std::string found;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (skip && *skip == i) continue;
@@ -231,8 +236,11 @@ std::string FindOutlet(const std::vector<std::string_view>& lines, const Article
     if (!explicit_separator && u_islower(static_cast<UChar32>(NextCodePoint(rest, &k)))) continue;
     found = std::string(rest);
   }
-  if (!found.empty()) return found;
-  // A trailing credit line: "Anews/Reuters.", "(AFP)", an outlet's name alone on the last line.
+  return found;
+}
+
+// A trailing credit line: "Anews/Reuters.", "(AFP)", an outlet's name alone on the last line.
+std::string OutletFromTrailingCredit(const std::vector<std::string_view>& lines, std::optional<size_t> skip) {
   for (size_t i = lines.size(); i-- > 0;) {
     std::string_view line = Trim(lines[i]);
     if (line.empty()) continue;
@@ -245,6 +253,71 @@ std::string FindOutlet(const std::vector<std::string_view>& lines, const Article
     break;
   }
   return "";
+}
+
+// Capitalized words at the start of `s` ("TTXVN tại Tel Aviv" -> "TTXVN"), at most `max_words`.
+std::string_view LeadingName(std::string_view s, size_t max_words) {
+  s = Trim(s);
+  size_t end = 0, words = 0, pos = 0;
+  while (pos < s.size() && words < max_words) {
+    size_t token_end = s.find(' ', pos);
+    if (token_end == std::string_view::npos) token_end = s.size();
+    std::string_view token = s.substr(pos, token_end - pos);
+    while (!token.empty() && std::string_view(",.;:)").find(token.back()) != std::string_view::npos)
+      token.remove_suffix(1);
+    size_t k = 0;
+    const auto first = token.empty() ? 0 : static_cast<UChar32>(NextCodePoint(token, &k));
+    if (token.empty() || !u_isalnum(first) || u_islower(first)) break;
+    end = pos + token.size();
+    ++words;
+    if (token.size() != token_end - pos) break;  // punctuation after the word ends the name
+    pos = token_end + 1;
+  }
+  return s.substr(0, end);
+}
+
+// The lead paragraph names the supplier: a wire dateline "GAZA (Reuters) - ..." or an inline
+// phrase from the kb ("Theo phóng viên TTXVN tại ...").
+std::string OutletFromLead(const std::vector<std::string_view>& lines, const ArticleCues& cues,
+                           std::optional<size_t> skip) {
+  static const LazyRE2 kDateline = {R"(^[^()]{0,80}?\(([^()]{2,40})\)\s*(?:-|\x{2013}|\x{2014}|:))"};
+  constexpr size_t kLeadLines = 5;
+  size_t seen = 0;
+  for (size_t i = 0; i < lines.size() && seen < kLeadLines; ++i) {
+    std::string_view line = Trim(lines[i]);
+    if (line.empty() || (skip && *skip == i)) continue;
+    ++seen;
+    std::string name;
+    // Datelines open the first paragraph only; later "(...) -" are asides.
+    if (seen == 1 && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *kDateline, &name) &&
+        PlausibleOutlet(Trim(name), kMaxCreditWords) && NameCased(Trim(name)))
+      return std::string(Trim(name));
+    for (size_t pos = 0; pos < line.size();) {
+      const size_t at = pos;
+      const char32_t cp = NextCodePoint(line, &pos);
+      if (at > 0) {
+        size_t prev = at - 1;
+        while (prev > 0 && (static_cast<unsigned char>(line[prev]) & 0xC0) == 0x80) --prev;
+        if (u_isalnum(static_cast<UChar32>(NextCodePoint(line, &prev)))) continue;
+      }
+      if (u_isUWhiteSpace(static_cast<UChar32>(cp))) continue;
+      for (const auto& m : cues.inline_outlet_markers) {
+        auto n = MatchFoldedPrefix(line.substr(at), m.folded);
+        if (!n) continue;
+        std::string_view found = LeadingName(line.substr(at + *n), 3);
+        if (PlausibleOutlet(found, 3)) return std::string(found);
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FindOutlet(const std::vector<std::string_view>& lines, const ArticleCues& cues, std::optional<size_t> skip) {
+  if (std::string o = OutletFromMarkerLines(lines, cues, skip); !o.empty()) return o;
+  if (std::string o = OutletFromTrailingCredit(lines, skip); !o.empty()) return o;
+  return OutletFromLead(lines, cues, skip);
 }
 
 }  // namespace newsflow::ingest

@@ -152,6 +152,16 @@ INSTANTIATE_TEST_SUITE_P(
         OutletCase{"TrailingParenthesizedCredit", "Headline\n\nBody text.\n(Xinhua)", "Xinhua"},
         OutletCase{"TrailingSentenceIsNotACredit", "Headline\n\nBody text.\nThe talks continue.", ""},
         OutletCase{"TrailingLowercaseIsNotACredit", "Headline\n\nBody text.\nread more", ""},
+        OutletCase{"ViCorrespondentInLead",
+                   "Tiêu đề bài viết\n\nTheo phóng viên VOV tại Paris, cuộc họp kéo dài ba giờ.\nHai bên chưa đạt thỏa thuận.",
+                   "VOV"},
+        OutletCase{"ViReportWordIsNotANewspaper", "Tiêu đề bài\n\nTheo báo cáo của bộ, số ca bệnh giảm mạnh.", ""},
+        OutletCase{"WireDateline", "Port reopens after storm\n\nHAIPHONG, March 3 (Example Wire) - The port reopened.",
+                   "Example Wire"},
+        OutletCase{"AsideInLaterParagraphIsNotADateline",
+                   "Headline words\n\nThe talks went on.\nOfficials met the group (Some Party) - and left.", ""},
+        OutletCase{"TrailingCreditWinsOverLead",
+                   "Tiêu đề\n\nTheo phóng viên VOV tại Paris, cuộc họp kết thúc.\n\nAFP/Reuters.", "AFP/Reuters"},
         OutletCase{"NoOutlet", "Headline\n\nThe minister spoke for an hour and left without questions.", ""}),
     [](const auto& info) { return std::string(info.param.name); });
 
