@@ -60,7 +60,8 @@ struct LangRules {
   std::vector<TriggerDef> triggers;
   std::unordered_map<std::string, std::vector<size_t>> by_first;  // first key -> longest first
   CueList with, between, participation, location, location_fillers, reported, passive_before, passive_after,
-      coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops;
+      coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops, temporal, mediation,
+      shared_subject;
 };
 
 std::string ReadFile(const std::filesystem::path& p, bool* ok) {
@@ -156,6 +157,9 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
       {"effect_cues", &rules->effect_cues},
       {"since", &rules->since},
       {"object_gap_stops", &rules->object_gap_stops},
+      {"temporal", &rules->temporal},
+      {"mediation", &rules->mediation},
+      {"shared_subject", &rules->shared_subject},
   };
   for (const auto& [name, list] : lists) {
     auto it = j.find(name);
@@ -191,6 +195,9 @@ struct TriggerHit {
   size_t anchor = 0;           // where the verb stands (a light verb before a noun trigger)
   bool verbal = true;          // a verb, or a noun carried by a light verb
   bool purpose = false;        // introduced by a purpose marker ("để", "to", "لـ")
+  bool temporal = false;       // object of "before" / "after": a time anchor, its own cluster
+  bool inert = false;          // a trigger that reports nothing here (a truce merely named)
+  bool quoted = false;         // inside quotation marks: words of a speaker, not the report
   int cluster = -1;
 };
 
@@ -237,13 +244,17 @@ class SentenceAnalysis {
     MarkReported();
     MarkLocations();
     FindTriggers();
-    const bool effect = HasCue(r_.effect_cues);
-    std::erase_if(hits_, [&](const TriggerHit& h) { return h.def->effect && !effect; });
-    out.narrative_date = NarrativeDate();
-    if (!out.is_clause || hits_.empty()) return out;
+    for (TriggerHit& h : hits_)
+      if (h.def->effect && !EffectCueNear(h)) h.inert = true;
+    MarkQuoted();
+    if (!out.is_clause || hits_.empty()) {
+      out.narrative_date = NarrativeDate({});
+      return out;
+    }
     ApplyLightVerbs();
     Cluster();
     out.events = BuildEvents();
+    out.narrative_date = NarrativeDate(out.events);
     return out;
   }
 
@@ -273,10 +284,38 @@ class SentenceAnalysis {
     }
     return false;
   }
-  bool HasCue(const CueList& l) const {
-    for (size_t i = 0; i < toks_.size(); ++i)
-      if (!reported_[i] && MatchAt(l, i)) return true;
+  // "a truce took effect", "بدء سريان اتفاق وقف إطلاق النار": the cue stands within a few words.
+  bool EffectCueNear(const TriggerHit& h) const {
+    // Verb-first languages put "takes effect" well before its subject ("ويسري في غزة منذ ... وقف").
+    const size_t lo = h.first > 12 ? h.first - 12 : 0, hi = std::min(toks_.size(), h.last + 5);
+    for (size_t i = lo; i < hi; ++i)
+      if (!reported_[i] && MatchAt(r_.effect_cues, i)) return true;
     return false;
+  }
+  // Quotation marks: curly ones open and close; straight ones toggle. A sentence whose only quote
+  // mark closes it began inside a quotation.
+  void MarkQuoted() {
+    std::vector<bool> inside(toks_.size(), false);
+    bool in = false;
+    size_t straight = 0, last_quote = SIZE_MAX;
+    for (size_t i = 0; i < toks_.size(); ++i) {
+      const std::string_view w = toks_[i]->span.In(in_.text);
+      if (w == "“" || w == "«") in = true;
+      else if (w == "”" || w == "»") in = false;
+      else if (w == "\"") {
+        in = !in;
+        ++straight;
+        last_quote = i;
+      }
+      inside[i] = in;
+    }
+    if (straight == 1) {
+      bool only_punct_after = true;
+      for (size_t i = last_quote + 1; i < toks_.size(); ++i) only_punct_after &= IsPunct(i);
+      if (only_punct_after)
+        for (size_t i = 0; i < last_quote; ++i) inside[i] = true;
+    }
+    for (TriggerHit& h : hits_) h.quoted = inside[h.first];
   }
   bool IsPunct(size_t i) const { return !toks_[i]->is_word; }
 
@@ -317,6 +356,14 @@ class SentenceAnalysis {
   // demonyms ("العاصمة الفنلندية"), then places separated by punctuation or a filler
   // ("Miami (Mỹ)", "ميامي بولاية فلوريدا"). Every place in it is consumed: none is an actor.
   void MarkLocations() {
+    // A dateline ("إسطنبول - صفا", "GAZA CITY -") says where the report was filed: no actor.
+    if (!mention_at_.empty() && mention_at_[0] >= 0) {
+      MentionInfo& m = mentions_[mention_at_[0]];
+      if (IsPlace(m) && m.last + 1 < toks_.size()) {
+        const std::string_view w = toks_[m.last + 1]->span.In(in_.text);
+        if (w == "-" || w == "–" || w == "—") m.location = true;
+      }
+    }
     for (size_t i = 0; i < toks_.size(); ++i) {
       const size_t n = MatchAt(r_.location, i);
       if (!n || reported_[i]) continue;
@@ -335,6 +382,7 @@ class SentenceAnalysis {
           continue;
         }
         if (k >= 0 && mentions_[k].m->kind == MentionKind::kAdjective && fillers < 3) {
+          mentions_[k].location = true;  // "إسطنبول التركية": part of the place, not an actor
           j = mentions_[k].last + 1;
           ++fillers;
           continue;
@@ -402,6 +450,7 @@ class SentenceAnalysis {
       h.verbal = !best->noun;
       // Purpose: the marker before the trigger, or an Arabic proclitic lām ("لبحث").
       if (i > 0 && IsPurposeMarkerBefore(i)) h.purpose = true;
+      if (IsCueBefore(r_.temporal, i, prefix)) h.temporal = true;
       for (const Phrase& p : r_.purpose.phrases) {
         if (p.size() == 1 && !prefix.empty() && prefix.size() >= p[0].size() &&
             prefix.compare(prefix.size() - p[0].size(), p[0].size(), p[0]) == 0)
@@ -410,6 +459,13 @@ class SentenceAnalysis {
       hits_.push_back(h);
       i = last + 1;
     }
+  }
+  // Cue `l` ends right before token i, or is the proclitic of token i ("وقبل" -> "قبل" is a word
+  // of its own, so only whole-word cues count here).
+  bool IsCueBefore(const CueList& l, size_t i, const std::string& /*prefix*/) const {
+    for (const Phrase& p : l.phrases)
+      if (p.size() <= i && MatchPhrase(p, i - p.size(), nullptr)) return true;
+    return false;
   }
   bool IsPurposeMarkerBefore(size_t i) const {
     for (const Phrase& p : r_.purpose.phrases) {
@@ -448,9 +504,14 @@ class SentenceAnalysis {
     int next = 0;
     for (size_t h = 0; h < hits_.size(); ++h) {
       TriggerHit& t = hits_[h];
+      if (t.inert || t.temporal) {  // boundaries and time anchors: clusters of their own
+        t.cluster = next++;
+        continue;
+      }
       for (size_t g = 0; g < h && t.cluster < 0; ++g)
-        if (Root(hits_[g].def) == Root(t.def)) t.cluster = hits_[g].cluster;
-      if (t.cluster < 0 && h > 0 && (t.purpose || hits_[h - 1].last + 1 == t.first)) t.cluster = hits_[h - 1].cluster;
+        if (Root(hits_[g].def) == Root(t.def) && !hits_[g].inert && !hits_[g].temporal) t.cluster = hits_[g].cluster;
+      if (t.cluster < 0 && h > 0 && !hits_[h - 1].inert && (t.purpose || hits_[h - 1].last + 1 == t.first))
+        t.cluster = hits_[h - 1].cluster;
       if (t.cluster < 0) t.cluster = next++;
     }
     clusters_ = next;
@@ -501,7 +562,7 @@ class SentenceAnalysis {
   std::vector<size_t> GroupFrom(size_t k, size_t lo, size_t hi) const {
     std::vector<size_t> g{k};
     for (size_t j = k + 1; j < mentions_.size() && mentions_[j].last < hi; ++j) {
-      if (!Eligible(mentions_[j]) && mentions_[j].m->kind != MentionKind::kAdjective) break;
+      if (!Eligible(mentions_[j]) && mentions_[j].m->kind != MentionKind::kAdjective) continue;
       const int gap = Gap(mentions_[g.back()].last + 1, mentions_[j].first);
       if (gap < 0 || gap > 3) break;
       if (Eligible(mentions_[j])) g.push_back(j);
@@ -531,14 +592,30 @@ class SentenceAnalysis {
     }
     return std::nullopt;
   }
-  // The nearest eligible mention ending in [lo, to).
-  std::optional<size_t> LastLeft(size_t lo, size_t to) const {
+  // The nearest eligible mention ending in [lo, to), at most `max_words` words before `to` (a
+  // mention counts as one word): a subject far to the left belongs to another clause.
+  std::optional<size_t> LastLeft(size_t lo, size_t to, int max_words = 1000) const {
     for (size_t k = mentions_.size(); k-- > 0;) {
       const MentionInfo& m = mentions_[k];
       if (m.last >= to || m.first < lo) continue;
-      if (Eligible(m)) return k;
+      if (!Eligible(m)) continue;
+      if (WordDistance(m.last + 1, to) > max_words) return std::nullopt;
+      return k;
     }
     return std::nullopt;
+  }
+  int WordDistance(size_t a, size_t b) const {
+    int n = 0;
+    for (size_t i = a; i < b;) {
+      if (const int k = mention_at_[i]; k >= 0) {
+        ++n;
+        i = mentions_[k].last + 1;
+        continue;
+      }
+      n += toks_[i]->is_word ? 1 : 0;
+      ++i;
+    }
+    return n;
   }
 
   // Token bounds of trigger h's clause: from the previous trigger of another cluster (or a clause
@@ -559,6 +636,13 @@ class SentenceAnalysis {
         break;
       }
     return {lo, hi};
+  }
+
+  bool SharedSubjectBefore(size_t lo, size_t anchor) const {
+    const size_t from = lo >= 3 ? lo - 3 : 0;
+    for (size_t i = from; i < anchor; ++i)
+      if (MatchAt(r_.shared_subject, i)) return true;
+    return false;
   }
 
   struct Roles {
@@ -582,6 +666,10 @@ class SentenceAnalysis {
         n = MatchAt(r_.participation, i);
         gap = 4;
       }
+      if (!n) {
+        n = MatchAt(r_.mediation, i);
+        gap = 1;
+      }
       if (!n) continue;
       if (auto k = FirstRight(i + n, hi, gap, false)) AddGroup(&r->with, GroupFrom(*k, i + n, hi));
       i += n - 1;
@@ -600,8 +688,12 @@ class SentenceAnalysis {
         if (auto k = FirstRight(after, hi, 3, true)) AddGroup(&r.subject, GroupFrom(*k, after, hi));
       }
       CueGroups(after, hi, &r);
-      if (r.subject.empty() && r.with.empty() && !t.def->anaphoric) {
-        if (auto k = LastLeft(lo, t.first)) {
+      // "تشارك في اجتماع 7 دول هي A وB": a participation cue right before the noun.
+      for (const Phrase& p : r_.participation.phrases)
+        if (p.size() <= t.first && MatchPhrase(p, t.first - p.size(), nullptr))
+          if (auto k = FirstRight(after, hi, 4, false)) AddGroup(&r.with, GroupFrom(*k, after, hi));
+      if (r.subject.empty() && r.with.empty() && !t.def->anaphoric && !t.def->effect) {
+        if (auto k = LastLeft(lo, t.first, 3)) {
           r.subject = GroupFrom(*k, lo, t.first);
           r.subject_first = mentions_[r.subject.front()].first;
         }
@@ -646,9 +738,18 @@ class SentenceAnalysis {
       }
     }
     // Subject-verb-object (and the Arabic subject-first order).
-    if (auto k = LastLeft(lo, t.anchor)) {
+    if (auto k = LastLeft(lo, t.anchor, t.def->weak ? 4 : 8)) {
       r.subject = GroupFrom(*k, lo, t.anchor);
       r.subject_first = mentions_[r.subject.front()].first;
+    } else if (SharedSubjectBefore(lo, t.anchor)) {
+      // "X cảnh báo ..., đồng thời kêu gọi Y": the coordinated verb keeps the sentence's subject,
+      // taken as its first person (the likeliest agent of speech acts).
+      for (size_t k = 0; k < mentions_.size(); ++k)
+        if (Eligible(mentions_[k]) && mentions_[k].facts.type == v1::ENTITY_TYPE_PER && mentions_[k].last < lo) {
+          r.subject = {k};
+          r.subject_first = mentions_[k].first;
+          break;
+        }
     }
     if (auto o = FirstRight(after, hi, 8, true)) r.object = GroupFrom(*o, after, hi);
     CueGroups(after, hi, &r);
@@ -669,19 +770,42 @@ class SentenceAnalysis {
     });
   }
 
-  std::optional<DateMention> DateFor(size_t anchor, size_t first, size_t last) const {
+  size_t DatePos(const DateMention& d) const {
+    for (size_t i = 0; i < toks_.size(); ++i)
+      if (toks_[i]->span.Overlaps(d.span)) return i;
+    return toks_.size();
+  }
+  static size_t Dist(size_t pos, size_t anchor, size_t first, size_t last) {
+    if (pos < std::min(anchor, first)) return std::min(anchor, first) - pos;
+    if (pos > last) return pos - last;
+    return 0;
+  }
+  // Each date belongs to the nearest trigger (ties: the earlier one), so "اجتماع اليوم" keeps
+  // "today" for that meeting and "محادثات ... يوم السبت" gets Saturday. -1: nobody's.
+  std::vector<int> DateOwners() const {
+    std::vector<int> owner;
+    for (const DateMention& d : *in_.dates) {
+      const size_t pos = DatePos(d);
+      int best = -1;
+      size_t best_dist = SIZE_MAX;
+      if (pos < toks_.size() && !reported_[pos]) {
+        for (const TriggerHit& h : hits_) {
+          if (InSinceClauseAfter(h.last, pos)) continue;
+          const size_t dist = Dist(pos, h.anchor, h.first, h.last);
+          if (dist < best_dist) best = h.cluster, best_dist = dist;
+        }
+      }
+      owner.push_back(best);
+    }
+    return owner;
+  }
+  std::optional<DateMention> DateFor(int cluster, const std::vector<int>& owner, size_t anchor, size_t first) const {
     std::optional<DateMention> best;
     size_t best_dist = SIZE_MAX;
-    for (const DateMention& d : *in_.dates) {
-      size_t pos = toks_.size();
-      for (size_t i = 0; i < toks_.size(); ++i)
-        if (toks_[i]->span.Overlaps(d.span)) {
-          pos = i;
-          break;
-        }
-      if (pos == toks_.size() || reported_[pos]) continue;
-      if (InSinceClauseAfter(last, pos)) continue;
-      const size_t dist = pos < anchor ? anchor - pos : pos - first;
+    for (size_t i = 0; i < in_.dates->size(); ++i) {
+      if (owner[i] != cluster) continue;
+      const DateMention& d = (*in_.dates)[i];
+      const size_t dist = Dist(DatePos(d), anchor, first, first);
       if (dist < best_dist) best = d, best_dist = dist;
     }
     return best;
@@ -694,14 +818,19 @@ class SentenceAnalysis {
     return false;
   }
 
-  std::optional<DateMention> NarrativeDate() const {
+  // The sentence's narrative date: the last day-precision date its events took, else its last
+  // day-precision date outside "since" clauses.
+  std::optional<DateMention> NarrativeDate(const std::vector<RecognizedEvent>& events) const {
     std::optional<DateMention> out;
+    for (const RecognizedEvent& e : events)
+      if (e.date && e.date->precision == v1::DATE_PRECISION_DAY) out = e.date;
+    if (out) return out;
     for (const DateMention& d : *in_.dates) {
       if (d.precision != v1::DATE_PRECISION_DAY) continue;
       bool since = false;
       for (size_t i = 0; i < toks_.size() && toks_[i]->span.end <= d.span.begin; ++i)
         if (toks_[i]->span.begin + 12 >= d.span.begin && MatchAt(r_.since, i)) since = true;
-      if (!since && !out) out = d;
+      if (!since) out = d;
     }
     return out;
   }
@@ -713,21 +842,27 @@ class SentenceAnalysis {
       size_t subject_first = SIZE_MAX;
       size_t head_last = 0;
       bool has_subject = false;
+      bool left_subject = false;  // the subject stands before a verb: a main-clause subject
+      bool temporal = false;
       Frame frame = Frame::kSay;
       bool effect = false;
+      int location_words = 0;  // words between the trigger and its place
     };
     std::vector<Built> built;
+    const std::vector<int> date_owner = DateOwners();
     for (int c = 0; c < clusters_; ++c) {
       std::vector<size_t> members;
       for (size_t h = 0; h < hits_.size(); ++h)
         if (hits_[h].cluster == c) members.push_back(h);
-      // The head: the first strong trigger that is not a purpose clause.
+      if (members.empty() || hits_[members.front()].inert || hits_[members.front()].quoted) continue;
+      // The head: a verb before a noun, a strong trigger before a weak one, never a purpose clause.
       size_t head = members.front();
-      for (size_t h : members)
-        if (!hits_[h].def->weak && !hits_[h].purpose) {
-          head = h;
-          break;
-        }
+      int best_rank = -1;
+      for (size_t h : members) {
+        const TriggerHit& m = hits_[h];
+        const int rank = (m.purpose ? 0 : 4) + (m.def->weak ? 0 : 2) + (m.verbal ? 1 : 0);
+        if (rank > best_rank) head = h, best_rank = rank;
+      }
       Built b;
       const TriggerHit& ht = hits_[head];
       b.frame = ht.def->frame;
@@ -749,8 +884,10 @@ class SentenceAnalysis {
         AddGroup(&object, r.object);
         AddGroup(&with, r.with);
         if (!r.subject.empty() && r.subject_first < b.subject_first) b.subject_first = r.subject_first;
+        if (!r.subject.empty() && hits_[h].verbal && r.subject_first < hits_[h].anchor) b.left_subject = true;
       }
-      b.ev.anaphoric = all_anaphoric;
+      b.ev.anaphoric = all_anaphoric || (ht.def->anaphoric && !ht.verbal);
+      b.temporal = ht.temporal;
       b.subject = subject;
       b.has_subject = !subject.empty();
       std::set<std::string> seen;
@@ -788,17 +925,20 @@ class SentenceAnalysis {
           loc_dist = dist;
         }
       }
-      if (loc) b.ev.location_id = loc->id;
-      b.ev.date = DateFor(ht.anchor, ht.first, ht.last);
+      if (loc) {
+        b.ev.location_id = loc->id;
+        b.location_words = WordDistance(std::min(loc->token, ht.last), std::max(loc->token, ht.first));
+      }
+      b.ev.date = DateFor(c, date_owner, ht.anchor, ht.first);
       built.push_back(std::move(b));
     }
     // A fronted phrase shares the main clause's subject: "After the meeting with Caine, Katz said"
     // makes Katz a party to the meeting.
     for (size_t i = 0; i < built.size(); ++i) {
       Built& b = built[i];
-      if (b.frame != Frame::kSymmetric || b.has_subject) continue;
+      if (b.frame != Frame::kSymmetric || b.has_subject || b.effect || b.ev.anaphoric) continue;
       for (size_t j = 0; j < built.size(); ++j) {
-        if (j == i || !built[j].has_subject || built[j].subject_first <= b.head_last) continue;
+        if (j == i || !built[j].left_subject || built[j].subject_first <= b.head_last) continue;
         for (size_t k : built[j].subject) {
           const std::string& id = mentions_[k].m->entity_id;
           if (std::none_of(b.ev.actors.begin(), b.ev.actors.end(), [&](const EventActorRef& a) { return a.entity_id == id; }))
@@ -815,11 +955,14 @@ class SentenceAnalysis {
       // truces without named parties still count when the text anchors them to a place (or, for
       // agreements that took effect, a date); an anaphoric mention may complete an earlier one.
       bool keep = false;
+      // "after the truce", "before today's meeting": a time anchor is an event only with parties.
+      if (b.temporal && b.ev.actors.empty()) continue;
       switch (b.frame) {
         case Frame::kSay: keep = has_source; break;
         case Frame::kDirected: keep = !b.ev.actors.empty(); break;
         case Frame::kSymmetric:
-          keep = !b.ev.actors.empty() || !b.ev.location_id.empty() || b.ev.anaphoric || (b.effect && b.ev.date);
+          keep = !b.ev.actors.empty() || (!b.ev.location_id.empty() && b.location_words <= 8) || b.ev.anaphoric ||
+                 (b.effect && b.ev.date);
           break;
       }
       if (!keep) continue;
