@@ -172,12 +172,15 @@ class Folder {
 
   // RE2 source matching `word` and its variants; whitespace inside a word matches any run.
   std::string ToRegex(std::string_view word, std::string_view space) const {
+    // Marks are tolerated at the end of each word only (tanween: غداً): mid-word harakat are rare
+    // in news, and a mark class after every letter makes the submatch programs several times
+    // slower.
     std::string re;
     bool in_space = false;
     for (size_t i = 0; i < word.size(); i = NextStart(word, i)) {
       const UChar32 c = CpAt(word, i);
       if (IsSpace(c)) {
-        if (!in_space) re += space;
+        if (!in_space) re += ignorable_class_ + std::string(space);
         in_space = true;
         continue;
       }
@@ -187,9 +190,8 @@ class Folder {
       } else {
         re += RE2::QuoteMeta(EncodeCp(c));
       }
-      if (IsWordChar(c)) re += ignorable_class_;
     }
-    return re;
+    return re + ignorable_class_;
   }
 
  private:
@@ -366,7 +368,7 @@ std::string FormSource(Form f, const Slots& t, bool cap, bool month_day_order) {
     case Form::kDmy:
       return prep + dws + G("d", nd2) + G("s1", "[-/.]") + G("m", nd2) + G("s2", "[-/.]") + G("y", nd4) + ysuf;
     case Form::kDm:
-      return prep + dws + G("d", nd2) + G("s1", "[/-]") + G("m", nd2);
+      return prep + dws + G("d", nd2) + G("s1", "[/-]") + G("m", nd2) + "(?:" + sp + G("ma", t.ma) + ")?";
     case Form::kDayMonth:
       return prep + dws + day + osp + ",?" + osp + "(?:" + t.conn + sp + ")?" + monx + "(?:" + yeartail + "|" +
              after + ")?";
@@ -872,7 +874,9 @@ Result<std::unique_ptr<DateParser>> DateParser::Load(const std::filesystem::path
   auto p = std::make_unique<DateParser>(PassKey());
   const std::filesystem::path lang_dir = kb_dir / "lang";
   std::error_code ec;
-  if (std::filesystem::is_directory(lang_dir, ec)) {
+  // A missing folder is a misconfigured kb path, not "no languages": say so.
+  if (!std::filesystem::is_directory(lang_dir, ec)) return Status::NotFound("no language folder " + lang_dir.string());
+  {
     for (const auto& entry : std::filesystem::directory_iterator(lang_dir, ec)) {
       const auto file = entry.path() / "dates.json";
       if (!entry.is_directory() || !std::filesystem::exists(file)) continue;

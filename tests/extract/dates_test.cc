@@ -111,6 +111,9 @@ TEST_F(DatesTableTest, ReadsNumericDatesDayFirst) {
       {"ar", "انطلقت المحادثات يوم 24/10 في الدوحة.", "يوم 24/10", "2025-10-24", DAY, PART_PUB},
       {"vi", "Kết quả được công bố (4/11) trên website.", "4/11", "2025-11-04", DAY, PART_PUB},
       {"vi", "Chiều 30-10, tàu cập cảng Hải Phòng.", "Chiều 30-10", "2025-10-30", DAY, PART_PUB},
+      // A next marker beats the grace window: mid-January is 70 days ahead, still the coming one.
+      {"vi", "Luật mới có hiệu lực từ ngày 15/1 tới.", "ngày 15/1 tới", "2026-01-15", DAY, PART_PUB},
+      {"vi", "Bão đổ bộ vào ngày 29/10 vừa qua.", "ngày 29/10 vừa qua", "2025-10-29", DAY, PART_PUB},
   });
 }
 
@@ -297,6 +300,10 @@ TEST_F(DatesTest, RejectsImpossibleDatesAndThingsThatAreNotDates) {
       {"ar", "أصيب 1500 شخص في الزلزال."},
       {"ar", "بلغت النسبة 3/4 من الأصوات."},
       {"ar", "تأسست المدرسة عام 1350هـ في مكة."},
+      // "Last week" is not emitted: the records carry no week precision.
+      {"en", "Prices climbed last week across Asia."},
+      {"ar", "ارتفعت الأسعار الأسبوع الماضي في الأسواق."},
+      {"vi", "Giá vàng tăng mạnh tuần trước."},
   };
   for (const auto& c : cases) {
     const auto found = Find(c.lang, c.text);
@@ -379,6 +386,12 @@ TEST(DatesLoadTest, AddingALanguageIsAddingADataFile) {
   EXPECT_EQ(FormatIsoDate(found[1].date, found[1].precision), "2025-11-05");
 }
 
+TEST(DatesLoadTest, FailsWhenTheKbHasNoLanguageFolder) {
+  const auto p = DateParser::Load(std::filesystem::temp_directory_path() / "no_such_kb_for_dates_test");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kNotFound);
+}
+
 TEST(DatesLoadTest, RejectsAMalformedLexiconNamingTheFile) {
   TempKb kb;
   kb.Write(R"({"months": {"13": ["nope"]}})");
@@ -387,6 +400,32 @@ TEST(DatesLoadTest, RejectsAMalformedLexiconNamingTheFile) {
   EXPECT_NE(p.status().message().find("dates.json"), std::string::npos);
   kb.Write("{not json");
   EXPECT_FALSE(DateParser::Load(kb.dir()).ok());
+}
+
+TEST_F(DatesTest, SurvivesArbitraryBytesAndKeepsSpansInsideTheRange) {
+  uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return static_cast<char>((seed >> 16) & 0xff);
+  };
+  const std::string alphabet = "0123456789/.-: ngàyتأكتوبرأمس٢٠thángMayon";
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    for (int i = 0; i < 120; ++i) {
+      text += (i % 3 == 0) ? next() : alphabet[static_cast<unsigned char>(next()) % alphabet.size()];
+    }
+    const uint32_t begin = 5, end = static_cast<uint32_t>(text.size()) - 5;
+    DateContext ctx;
+    ctx.clock = Iso("2026-01-15");
+    for (const char* lang : {"vi", "ar", "en"}) {
+      for (const auto& m : parser_->Find(text, Span{begin, end}, lang, ctx)) {
+        EXPECT_LE(begin, m.span.begin);
+        EXPECT_LT(m.span.begin, m.span.end);
+        EXPECT_LE(m.span.end, end);
+        EXPECT_TRUE(m.date.ok());
+      }
+    }
+  }
 }
 
 // Not a timed assertion: prints the throughput so a regression is visible in the log.
