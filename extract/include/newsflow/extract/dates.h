@@ -16,6 +16,22 @@
 // - "last week"-like expressions are not emitted: a week is no precision the records carry.
 // Numeric dates are day-first; a language may allow the month-first reading when it is the only
 // valid one (en: 12/20/2025). Impossible dates (31/4, 29/2/2025) are rejected, not repaired.
+//
+// dates.json (all keys optional; words are matched case-insensitively unless their category is
+// listed in "case_sensitive"; whitespace inside a word matches any run of spaces):
+//   months / weekdays (ISO 1 = Monday) / ordinals (day 1..31): {"<number>": ["word", ...]}
+//   weekdays_cued        weekday words that need a cue (vi "thứ hai" is also "second")
+//   relative_days / relative_months / relative_years: {"<offset>": [...]}  (hôm qua = -1)
+//   prepositions         cue words kept out of the span (on, في, vào): license bare 1/11, months
+//   day_words            cue words kept in the span (ngày, يوم, "the")
+//   weekday_cues         time-of-day words before a weekday or relative word (sáng, مساء)
+//   month_words, connectors, year_words, qualifiers (cuối, أواخر, late), day_suffixes (st, th),
+//   year_suffixes (م)    the other slots of "[prep] [day_words] day [conn] month [conn] [year_word] year"
+//   markers_before / markers_after: {"past": [...], "next": [...]}  (last / الماضي, tới)
+//   marker_blockers      words after a marker that make it a preposition ("tới nay" = until now)
+//   letter_variants      groups of letters treated as one (أ إ آ ا), ignorable_marks (harakat),
+//   proclitics           letters that may be glued in front of an expression (و ف ب ل)
+//   month_first_fallback, month_day_order ("November 6"), bare_months (month alone is a date)
 #pragma once
 
 #include <filesystem>
