@@ -215,6 +215,64 @@ TEST(IngestProcessTest, ReplayProducesOneArticlePerFileAndDeadLettersTheRest) {
   EXPECT_EQ(dl.source_topic(), corpus + "/06.txt");
 }
 
+TEST(IngestProcessTest, JsonlMalformedLinesAreDeadLetteredWithTheirLineNumbers) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  const std::string file = b.dir() + "/in.jsonl";
+  std::ofstream(file) << "{\"text\":\"Tàu cá cập cảng an toàn\\n\\nTất cả ngư dân đều bình an.\"}\n"
+                      << "{\"title\":\"Rates held\",\"body\":\"The bank kept rates unchanged.\",\"language\":\"en\"}\n"
+                      << "{\"text\": unquoted}\n"
+                      << "{\"text\":\"\"}\n";
+  TempDir logs;
+  Process ingest("ingest", {NEWSFLOW_INGEST_BIN, "jsonl", file, "--brokers", b.kafka().brokers, "--kb", NEWSFLOW_KB_DIR},
+                 logs.path());
+  ASSERT_EQ(ingest.Wait(60s), 0) << ingest.Stderr();
+  EXPECT_NE(ingest.Stderr().find("read 4, produced 2, dead-lettered 2"), std::string::npos) << ingest.Stderr();
+  EXPECT_EQ(ReadTopic(b.kafka(), topics::kArticles, 2).size(), 2u);
+  std::set<std::string> reasons;
+  for (const auto& r : ReadTopic(b.kafka(), topics::kDeadLetter, 2)) {
+    v1::DeadLetter dl;
+    ASSERT_TRUE(dl.ParseFromString(r.value));
+    reasons.insert(dl.reason() + "@" + dl.source_topic());
+  }
+  EXPECT_EQ(reasons, (std::set<std::string>{"bad_json@jsonl:" + file + ":3", "empty_body@jsonl:" + file + ":4"}));
+}
+
+TEST(IngestProcessTest, LoopedReplayStopsAtTheLimitAtTheGivenRate) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  const std::string corpus = b.dir() + "/corpus";
+  std::filesystem::create_directories(corpus);
+  std::ofstream(corpus + "/a.txt") << "Short note\n\nA body line.";
+  TempDir logs;
+  const auto start = std::chrono::steady_clock::now();
+  Process ingest("ingest", {NEWSFLOW_INGEST_BIN, "replay", corpus, "--loop", "--limit", "6", "--rate", "10",
+                            "--brokers", b.kafka().brokers, "--kb", NEWSFLOW_KB_DIR},
+                 logs.path());
+  ASSERT_EQ(ingest.Wait(60s), 0) << ingest.Stderr();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 500ms) << "6 articles at 10/s take at least 0.5 s";
+  EXPECT_NE(ingest.Stderr().find("read 6, produced 6, dead-lettered 0, acknowledged 6"), std::string::npos)
+      << ingest.Stderr();
+}
+
+TEST(IngestProcessTest, SigtermStopsAnEndlessReplayAndExitsZeroAfterFlushing) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  const std::string corpus = b.dir() + "/corpus";
+  std::filesystem::create_directories(corpus);
+  std::ofstream(corpus + "/a.txt") << "Short note\n\nA body line.";
+  TempDir logs;
+  Process ingest("ingest", {NEWSFLOW_INGEST_BIN, "replay", corpus, "--loop", "--rate", "50", "--progress-every", "5",
+                            "--brokers", b.kafka().brokers, "--kb", NEWSFLOW_KB_DIR},
+                 logs.path());
+  ASSERT_TRUE(WaitUntil([&] { return ingest.Stderr().find("progress") != std::string::npos; }, 20s)) << ingest.Stderr();
+  ingest.Signal(SIGTERM);
+  ASSERT_EQ(ingest.Wait(30s), 0) << ingest.Stderr();
+  const std::string err = ingest.Stderr();
+  EXPECT_NE(err.find("newsflow-ingest: read "), std::string::npos) << err;
+  EXPECT_EQ(err.find("(", err.find("newsflow-ingest: read ")), std::string::npos) << "every message acknowledged";
+}
+
 TEST(IngestProcessTest, UnknownSubcommandAndBadFlagsExitTwoWithOneLine) {
   TempDir dir;
   Process a("ingest-a", {NEWSFLOW_INGEST_BIN, "tail", "x"}, dir.path());
