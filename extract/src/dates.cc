@@ -876,10 +876,11 @@ Result<std::unique_ptr<DateParser>> DateParser::Load(const std::filesystem::path
   std::error_code ec;
   // A missing folder is a misconfigured kb path, not "no languages": say so.
   if (!std::filesystem::is_directory(lang_dir, ec)) return Status::NotFound("no language folder " + lang_dir.string());
-  {
+  try {  // directory iteration throws on I/O errors; nothing may escape Load()
     for (const auto& entry : std::filesystem::directory_iterator(lang_dir, ec)) {
       const auto file = entry.path() / "dates.json";
-      if (!entry.is_directory() || !std::filesystem::exists(file)) continue;
+      std::error_code fec;
+      if (!entry.is_directory(fec) || !std::filesystem::exists(file, fec)) continue;
       std::ifstream in(file);
       if (!in) return Status::NotFound("cannot read " + file.string());
       nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
@@ -890,6 +891,8 @@ Result<std::unique_ptr<DateParser>> DateParser::Load(const std::filesystem::path
       if (!g.ok()) return Status::InvalidArgument(file.string() + ": " + g.status().message());
       p->impl_->grammars.emplace(entry.path().filename().string(), std::move(g).value());
     }
+  } catch (const std::exception& e) {
+    return Status::Unavailable("cannot list " + lang_dir.string() + ": " + e.what());
   }
   if (ec) return Status::NotFound("cannot list " + lang_dir.string() + ": " + ec.message());
   auto numeric = BuildGrammar(Lexicon{});
