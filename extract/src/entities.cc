@@ -237,6 +237,8 @@ struct EntityRecognizer::Impl {
   }
 
   Status LoadLang(const std::string& lang, const fs::path& file);
+  template <typename Accept>
+  std::optional<Item> NameAt(const std::vector<const Token*>& toks, size_t i, size_t max_end, Accept&& accept) const;
   std::vector<Item> Scan(const std::vector<const Token*>& toks, const LangNames& ln) const;
 };
 
@@ -353,6 +355,36 @@ size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, siz
 
 }  // namespace
 
+// The knowledge-base name or adjective at toks[i] ending at or before `max_end` among aliases
+// that pass `accept`: longest, then the least-stripped clitic reading, then kName over kAdjective.
+template <typename Accept>
+std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token*>& toks, size_t i,
+                                                   size_t max_end, Accept&& accept) const {
+  const Token& t = *toks[i];
+  std::optional<Item> best;
+  const std::vector<std::string> variants = ArabicCliticVariants(t.key);
+  for (size_t v = 0; v < variants.size(); ++v) {
+    auto it = names.find(variants[v]);
+    if (it == names.end()) continue;
+    const AliasCand* pick = nullptr;
+    size_t pick_len = 0;
+    for (const auto& c : it->second) {
+      if ((c.cap_first && !t.capitalized) || !accept(c)) continue;
+      const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
+      if (len == 0 || i + len > max_end) continue;
+      if (len > pick_len || (len == pick_len && c.kind == MentionKind::kName && pick->kind != MentionKind::kName)) {
+        pick = &c;
+        pick_len = len;
+      }
+    }
+    if (pick && (!best || i + pick_len > best->e)) {
+      best = Item{i, i + pick_len, pick->kind == MentionKind::kAdjective ? ItemKind::kAdjective : ItemKind::kName,
+                  pick->id, "", {}, v > 0};
+    }
+  }
+  return best;
+}
+
 // Pass one: at each position the longest knowledge-base name, title, cue or short form.
 std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& toks, const LangNames& ln) const {
   std::vector<Item> items;
@@ -368,28 +400,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
       if (!best || it.e > best->e || (it.e == best->e && Rank(it.kind) < Rank(best->kind))) best = std::move(it);
     };
     const std::vector<std::string> variants = ArabicCliticVariants(t.key);
-    // Names and adjectives: longest, then the least-stripped clitic reading, then kName.
-    for (size_t v = 0; v < variants.size(); ++v) {
-      auto it = names.find(variants[v]);
-      if (it == names.end()) continue;
-      const AliasCand* pick = nullptr;
-      size_t pick_len = 0;
-      for (const auto& c : it->second) {
-        if (c.cap_first && !t.capitalized) continue;
-        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
-        if (len == 0) continue;
-        if (len > pick_len || (len == pick_len && c.kind == MentionKind::kName && pick->kind != MentionKind::kName)) {
-          pick = &c;
-          pick_len = len;
-        }
-      }
-      if (pick) {
-        Item item{i, i + pick_len,
-                  pick->kind == MentionKind::kAdjective ? ItemKind::kAdjective : ItemKind::kName,
-                  pick->id, "", {}, v > 0};
-        if (!best || item.e > best->e) best = std::move(item);
-      }
-    }
+    if (auto n = NameAt(toks, i, toks.size(), [](const AliasCand&) { return true; })) best = std::move(*n);
     // Names written without their diacritics, only when the spelling names one entity.
     if (!best && t.capitalized) {
       const std::string lk = LooseKey(t.key);
@@ -440,11 +451,54 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
         break;
       }
     }
-    if (best) {
-      i = best->e;
-      items.push_back(std::move(*best));
-    } else {
+    if (!best) {
       ++i;
+      continue;
+    }
+    if (best->kind == ItemKind::kTitle) {
+      // A name that starts inside the title and runs past it ("رئيس [جهاز الاستخبارات التركي]"):
+      // the title is the words before it, the name is read on its own.
+      for (size_t j = best->b + 1; j < best->e; ++j) {
+        auto n = NameAt(toks, j, toks.size(), [](const AliasCand&) { return true; });
+        if (n && n->e > best->e) {
+          best->e = j;
+          break;
+        }
+      }
+    }
+    std::optional<Item> nested;
+    const KbEntity* whole = best->kind == ItemKind::kName ? kb->Find(best->id) : nullptr;
+    if (whole && best->e - best->b >= 2) {
+      // A name that contains the name of what it belongs to mentions that too: a crossing or
+      // region and the town it is named after ("معبر رفح"), a state organ and its country
+      // ("Bộ Ngoại giao Qatar"), an organ and its organization ("General Assembly of the United
+      // Nations"). The inner entity gets its own words, the container keeps the rest. A brand
+      // that merely contains a country's name ("Vietnam+") is not split.
+      auto inner = [&](const AliasCand& c) {
+        const v1::EntityType t = TypeOf(c.id);
+        if (c.id == whole->id) return false;
+        if (std::find(whole->affiliations.begin(), whole->affiliations.end(), c.id) != whole->affiliations.end())
+          return t == v1::ENTITY_TYPE_GPE || t == v1::ENTITY_TYPE_ORG;
+        return t == v1::ENTITY_TYPE_GPE && (whole->type == v1::ENTITY_TYPE_LOC || whole->state);
+      };
+      for (size_t j = best->b; j < best->e && !nested; ++j) nested = NameAt(toks, j, best->e, inner);
+    }
+    i = best->e;
+    if (!nested) {
+      items.push_back(std::move(*best));
+      continue;
+    }
+    Item container = *best;
+    if (nested->b > best->b) {
+      container.e = nested->b;
+      items.push_back(container);
+      items.push_back(*nested);
+      // Words after the place inside the container's name stay claimed.
+      if (nested->e < best->e) items.push_back(Item{nested->e, best->e, ItemKind::kAmbiguous});
+    } else {
+      container.b = nested->e;
+      items.push_back(*nested);
+      items.push_back(container);
     }
   }
   return items;
@@ -507,8 +561,10 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     if (pos + 2 < toks.size() && toks[pos]->key == "(" && toks[pos + 2]->key == ")") pos += 3;
     if (is_apposition(pos)) ++pos;
     const Item* next = item_at(pos);
-    if (next && next->kind == ItemKind::kName && im.TypeOf(next->id) == v1::ENTITY_TYPE_PER) return pos;
-    if (next && next->kind == ItemKind::kShort) return pos;
+    // A second title may introduce the name: "Chairman of X, General Y".
+    if (next && (next->kind == ItemKind::kPersonCue || next->kind == ItemKind::kTitle)) next = item_at(next->e);
+    if (next && next->kind == ItemKind::kName && im.TypeOf(next->id) == v1::ENTITY_TYPE_PER) return next->b;
+    if (next && next->kind == ItemKind::kShort) return next->b;
     return npos;
   };
 
@@ -530,27 +586,40 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
         break;
       }
       case ItemKind::kTitle: {
-        // Country after the title (optionally through a connector: "foreign minister of
-        // Turkey", "وزير الخارجية التركي"), or an adjective right before it ("Turkish foreign
+        // What the title is of: the places and organizations right after it, possibly through
+        // connectors ("foreign minister of Turkey", "وزير الخارجية التركي", "Trưởng đoàn đàm
+        // phán của phong trào Hamas"), or an adjective right before it ("Turkish foreign
         // minister").
         size_t after = it.e;
         const Item* country = nullptr;
-        const Item* next = k + 1 < items.size() ? &items[k + 1] : nullptr;
-        if (next && next->kind == ItemKind::kConnector && next->b == after) {
-          const Item* n2 = k + 2 < items.size() ? &items[k + 2] : nullptr;
-          if (n2 && n2->b == next->e && is_gpe(n2)) country = n2;
-        } else if (next && next->b == after && is_gpe(next)) {
-          country = next;
-        }
-        if (country) after = country->e;
-        if (!country && prev && prev->e == it.b && prev->kind == ItemKind::kAdjective && is_gpe(prev)) country = prev;
-        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
-        if (person_after(after) != npos) break;  // apposition: the name speaks for itself
-        if (country) {
-          if (const KbEntity* holder = im.kb->RoleHolder(it.role, country->id, date)) {
-            emit(it.b, it.e, holder->id, MentionKind::kTitle, 0.8f);
+        const Item* org = nullptr;
+        for (size_t j = k + 1; j < items.size() && j <= k + 4 && items[j].b == after; ++j) {
+          const Item& n = items[j];
+          const bool name = n.kind == ItemKind::kName || n.kind == ItemKind::kAdjective;
+          const v1::EntityType type = name ? im.TypeOf(n.id) : v1::ENTITY_TYPE_UNSPECIFIED;
+          if (type == v1::ENTITY_TYPE_GPE) {
+            if (!country) country = &n;
+          } else if (type == v1::ENTITY_TYPE_ORG) {
+            if (!org) org = &n;
+          } else if (n.kind != ItemKind::kConnector && n.kind != ItemKind::kOrgHead) {
             break;
           }
+          after = n.e;
+        }
+        if (!country && !org && prev && prev->e == it.b && prev->kind == ItemKind::kAdjective && is_gpe(prev)) country = prev;
+        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
+        if (person_after(after) != npos) break;  // apposition: the name speaks for itself
+        const KbEntity* holder = nullptr;
+        if (org) holder = im.kb->RoleHolder(it.role, org->id, date);
+        if (!holder && country) holder = im.kb->RoleHolder(it.role, country->id, date);
+        if (!holder && org) {
+          // A state organ stands for its country: "head of the Turkish intelligence service".
+          const KbEntity* o = im.kb->Find(org->id);
+          if (o && !o->affiliations.empty()) holder = im.kb->RoleHolder(it.role, o->affiliations[0], date);
+        }
+        if (holder) {
+          emit(it.b, it.e, holder->id, MentionKind::kTitle, 0.8f);
+          break;
         }
         person_cues.emplace_back(it.b, after);
         break;
@@ -620,9 +689,9 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     if (ln.cased) {
       if (is_apposition(p)) ++p;
       const size_t e = cased_run(p);
-      // A lone all-capitals word after a title is an acronym ("phóng viên TTXVN"), not a person.
-      if (e == p + 1 && IsAcronym(toks[p]->span.In(text))) continue;
-      add_provisional(p, e, v1::ENTITY_TYPE_PER);
+      // A lone word after a title ("ông Lan", "Tổng thống Trump") cannot name a new entity by
+      // itself: it only refers back to a name already seen (the pass below), else nothing.
+      if (e - p >= 2) add_provisional(p, e, v1::ENTITY_TYPE_PER);
       continue;
     }
     // Uncased scripts: the title's complement ("باسم الخارجية التركية") runs up to an
@@ -632,8 +701,10 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
     if (!is_apposition(q)) continue;
     size_t b = q + 1, e = b;
     while (free_word(e) && e < b + 4) ++e;
-    const bool ends = e >= toks.size() || !toks[e]->is_word;
-    if (e - b >= 2 && ends) add_provisional(b, e, v1::ENTITY_TYPE_PER);
+    // Without capitals only the closing separator shows where the name ends ("، X ،", "، X:");
+    // a run that reaches the end of the sentence is more often a clause than a name.
+    const bool closed = e < toks.size() && (is_apposition(e) || toks[e]->key == ":");
+    if (e - b >= 2 && closed) add_provisional(b, e, v1::ENTITY_TYPE_PER);
   }
 
   for (size_t k : org_heads) {
