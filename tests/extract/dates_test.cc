@@ -159,6 +159,40 @@ TEST_F(DatesTableTest, ReadsArabicMonthNamesInEveryTradition) {
   });
 }
 
+TEST_F(DatesTest, KnowsEveryArabicMonthNameAndSpellingVariant) {
+  const std::vector<std::pair<const char*, const char*>> names = {
+      {"كانون الثاني", "01"}, {"يناير", "01"},   {"شباط", "02"},    {"فبراير", "02"},     {"آذار", "03"},
+      {"مارس", "03"},         {"نيسان", "04"},   {"أبريل", "04"},   {"إبريل", "04"},      {"ابريل", "04"},
+      {"أيار", "05"},         {"مايو", "05"},    {"حزيران", "06"},  {"يونيو", "06"},      {"يونيه", "06"},
+      {"تموز", "07"},         {"يوليو", "07"},   {"يوليه", "07"},   {"آب", "08"},         {"أغسطس", "08"},
+      {"اغسطس", "08"},        {"أيلول", "09"},   {"سبتمبر", "09"},  {"تشرين الأول", "10"}, {"أكتوبر", "10"},
+      {"اكتوبر", "10"},       {"تشرين الثاني", "11"}, {"نوفمبر", "11"}, {"كانون الأول", "12"}, {"ديسمبر", "12"},
+      {"أكتوبر/تشرين الأول", "10"}, {"تشرين الثاني/نوفمبر", "11"},
+  };
+  for (const auto& [name, month] : names) {
+    const std::string text = std::string("جرت المراسم في 3 ") + name + " 2024 بحضور السفراء.";
+    const auto found = Find("ar", text);
+    ASSERT_EQ(found.size(), 1u) << name;
+    EXPECT_EQ(FormatIsoDate(found[0].date, found[0].precision), std::string("2024-") + month + "-03") << name;
+    EXPECT_EQ(found[0].span.In(text), std::string("3 ") + name + " 2024");
+  }
+}
+
+TEST_F(DatesTest, KnowsArabicOrdinalDaysWithAndWithoutTheArticle) {
+  const std::vector<std::pair<const char*, int>> ordinals = {
+      {"الأول", 1},          {"الثاني", 2},          {"ثالث", 3},           {"العاشر", 10},
+      {"الحادي عشر", 11},    {"ثاني عشر", 12},       {"التاسع عشر", 19},    {"العشرين", 20},
+      {"الحادي والعشرين", 21}, {"الخامس والعشرين", 25}, {"التاسع والعشرين", 29}, {"الثلاثين", 30},
+      {"الحادي والثلاثين", 31},
+  };
+  for (const auto& [word, day] : ordinals) {
+    const std::string text = std::string("أُعلنت النتائج في ") + word + " من مايو 2024 رسمياً.";
+    const auto found = Find("ar", text);
+    ASSERT_EQ(found.size(), 1u) << word;
+    EXPECT_EQ(static_cast<unsigned>(found[0].date.day()), static_cast<unsigned>(day)) << word;
+  }
+}
+
 TEST_F(DatesTableTest, ReadsArabicOrdinalDays) {
   Run({
       {"ar", "وصل الوفد في الثالث من آذار الماضي.", "الثالث من آذار الماضي", "2025-03-03", DAY, PART_PUB},
@@ -218,6 +252,7 @@ TEST_F(DatesTableTest, ResolvesWeekdaysBackwardsUnlessMarkedNext) {
       {"ar", "تم التوقيع الخميس الماضي في عمّان.", "الخميس الماضي", "2025-10-30", DAY, REL_PUB},
       {"ar", "تبدأ المفاوضات الاثنين المقبل.", "الاثنين المقبل", "2025-11-10", DAY, REL_PUB},
       {"ar", "عاد الوفد يوم الأحد إلى بلاده.", "يوم الأحد", "2025-11-02", DAY, REL_PUB},
+      {"ar", "انهار المبنى الجمعة الماضية وسط المدينة.", "الجمعة الماضية", "2025-10-31", DAY, REL_PUB},
       {"vi", "Hai bên đã ký kết thỏa thuận vào thứ Bảy.", "thứ Bảy", "2025-11-01", DAY, REL_PUB},
       {"vi", "Chủ nhật, hàng nghìn người đổ ra đường.", "Chủ nhật", "2025-11-02", DAY, REL_PUB},
       {"vi", "Cuộc họp được tổ chức vào thứ 2 tại Hà Nội.", "thứ 2", "2025-11-03", DAY, REL_PUB},
