@@ -586,6 +586,14 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
         break;
       }
       case ItemKind::kTitle: {
+        // After an organization head the title names an office, not its holder: "Văn phòng
+        // Tổng thống", "مكتب رئيس الوزراء", "Office of the President".
+        const Item* head = prev;
+        if (head && head->kind == ItemKind::kConnector && k >= 2) head = &items[k - 2];
+        if (head && head->kind == ItemKind::kOrgHead && (head->e == it.b || (prev != head && prev->e == it.b && head->e == prev->b))) {
+          for (size_t t = it.b; t < it.e; ++t) used[t] = true;
+          break;
+        }
         // What the title is of: the places and organizations right after it, possibly through
         // connectors ("foreign minister of Turkey", "وزير الخارجية التركي", "Trưởng đoàn đàm
         // phán của phong trào Hamas"), or an adjective right before it ("Turkish foreign

@@ -247,6 +247,24 @@ TEST_F(EntitiesTest, TitleFollowedByTheNameEmitsTheNameNotADuplicate) {
   }
 }
 
+TEST_F(EntitiesTest, TitleAfterAnOrganizationHeadNamesTheOfficeNotTheHolder) {
+  struct Case {
+    const char* lang;
+    std::string text;
+  };
+  const Case cases[] = {
+      {"vi", "Văn phòng Thủ tướng Israel ra thông cáo ngắn."},
+      {"ar", "أصدر مكتب رئيس الوزراء الإسرائيلي بيانا قصيرا."},
+      {"en", "The Office of the Prime Minister of Israel issued a short statement."},
+  };
+  for (const auto& c : cases) {
+    doc_ = DocumentEntities{};
+    const auto f = Run(c.text, c.lang, D(2025, 1, 1));
+    EXPECT_FALSE(Has(f, "kb:benjamin-netanyahu")) << c.text;
+    EXPECT_TRUE(Has(f, "kb:israel")) << c.text;
+  }
+}
+
 TEST_F(EntitiesTest, SecondTitleBeforeTheNameIsStillApposition) {
   const auto f = Run("Thủ tướng Israel, Đại tướng Benjamin Netanyahu, đã phát biểu.", "vi", D(2025, 1, 1));
   EXPECT_EQ(Ids(f), (std::vector<std::string>{"kb:israel", "kb:benjamin-netanyahu"}));
