@@ -107,8 +107,17 @@ AcceptLoop::~AcceptLoop() {
   stop_.store(true);
   if (acceptor_.joinable()) acceptor_.join();
   std::lock_guard lock(mu_);
-  for (auto& t : connections_)
-    if (t.joinable()) t.join();
+  for (auto& c : connections_)
+    if (c.thread.joinable()) c.thread.join();
+}
+
+void AcceptLoop::JoinFinished() {
+  std::lock_guard lock(mu_);
+  std::erase_if(connections_, [](Connection& c) {
+    if (!c.done->load()) return false;
+    c.thread.join();
+    return true;
+  });
 }
 
 void AcceptLoop::Run() {
@@ -116,9 +125,16 @@ void AcceptLoop::Run() {
     if (!WaitReadable(listener_.get(), kPollMs)) continue;
     UniqueFd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!conn.valid()) continue;
+    JoinFinished();
+    auto done = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard lock(mu_);
-    connections_.emplace_back(
-        [this](UniqueFd c) { handler_(std::move(c), stop_); }, std::move(conn));
+    connections_.push_back({std::thread(
+                                [this, done](UniqueFd c) {
+                                  handler_(std::move(c), stop_);
+                                  done->store(true);
+                                },
+                                std::move(conn)),
+                            done});
   }
 }
 

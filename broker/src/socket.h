@@ -78,7 +78,13 @@ class AcceptLoop {
   Handler handler_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
-  std::vector<std::thread> connections_;  // guarded by mu_
+  struct Connection {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  // Joins the threads of connections that ended (clients reconnect often during fault tests).
+  void JoinFinished();
+  std::vector<Connection> connections_;  // guarded by mu_
   std::thread acceptor_;
 };
 

@@ -16,12 +16,13 @@ struct ArticleParser::Impl {
 };
 
 ArticleParser::ArticleParser() = default;
+ArticleParser::ArticleParser(CreateTag) {}
 ArticleParser::~ArticleParser() = default;
 
 Result<std::unique_ptr<ArticleParser>> ArticleParser::Create(const std::filesystem::path& kb_dir, ParserLimits limits) {
   auto cues = LoadArticleCues(kb_dir);
   if (!cues.ok()) return cues.status();
-  std::unique_ptr<ArticleParser> p(new ArticleParser());  // the constructor is private: make_unique cannot
+  auto p = std::make_unique<ArticleParser>(CreateTag{});
   p->impl_ = std::make_unique<Impl>(Impl{std::move(*cues), limits});
   return p;
 }

@@ -51,6 +51,16 @@ class ArticleParser {
   LanguageGuess DetectLanguage(std::string_view text) const;
 
  private:
+  // Only Create() can name the tag (its explicit constructor also rules out `{}`), yet
+  // std::make_unique can call the public constructor below.
+  struct CreateTag {
+    explicit CreateTag() = default;
+  };
+
+ public:
+  explicit ArticleParser(CreateTag);
+
+ private:
   ArticleParser();
   struct Impl;
   std::unique_ptr<Impl> impl_;
