@@ -99,6 +99,7 @@ struct LangNames {
   bool org_lowercase_syllables = false;
   PhraseSet person_titles, org_heads, connectors;
   std::unordered_set<std::string> org_tails, particles, stop_words, apposition, quotes;
+  std::vector<std::string> possessives;  // endings stripped from a name ("'s")
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -264,6 +265,10 @@ Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path&
     words("stop_words", ln.stop_words);
     words("apposition", ln.apposition);
     words("quotes", ln.quotes);
+    for (const auto& p : j.value("possessive_suffixes", json::array())) ln.possessives.push_back(MatchKey(p.get<std::string>()));
+    // Longest first, so "'s" is tried before "'".
+    std::sort(ln.possessives.begin(), ln.possessives.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   } catch (const json::exception& e) {
     return Status::InvalidArgument(file.string() + ": " + e.what());
   }
@@ -511,10 +516,29 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
   const LangNames& ln = im.Lang(lang);
   // Hyphens join name parts ("al-Hayya") or glue a name to the next word ("Kushner-con"):
   // matching looks through them.
-  std::vector<const Token*> toks;
+  // Possessive endings ("Israel's", "Hamas’") are not part of the name: the token is matched
+  // and reported without them.
+  std::vector<Token> local;
+  local.reserve(tokens.size());
   for (const auto& t : tokens) {
-    if (t.key != "-" && !t.span.empty()) toks.push_back(&t);
+    if (t.key == "-" || t.span.empty()) continue;
+    local.push_back(t);
+    for (const auto& suffix : ln.possessives) {
+      Token& l = local.back();
+      if (!l.is_word || l.key.size() <= suffix.size() + 1 || l.key.compare(l.key.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      const std::string_view surface = l.span.In(text);
+      size_t cut = surface.rfind('\'');
+      if (const size_t curly = surface.rfind("\xE2\x80\x99"); curly != std::string_view::npos && (cut == std::string_view::npos || curly > cut))
+        cut = curly;
+      if (cut == std::string_view::npos || cut == 0) continue;
+      l.key.resize(l.key.size() - suffix.size());
+      l.span.end = l.span.begin + static_cast<uint32_t>(cut);
+      break;
+    }
   }
+  std::vector<const Token*> toks;
+  for (const auto& t : local) toks.push_back(&t);
   std::vector<Item> items = im.Scan(toks, ln);
 
   std::vector<EntityMention> out;
@@ -543,11 +567,26 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
   // Resolves a short form: the entity whose full name the article already named, else the only
   // entity with that short form when the context says "person" (a title before it, or the word
   // quoted on its own) or it is written exactly as a capitalized acronym.
-  auto resolve_short = [&](const Item& it, const Item* prev) -> std::string {
+  auto resolve_short = [&](size_t k) -> std::string {
+    const Item& it = items[k];
     for (const auto& id : it.short_ids)
       if (seen(id)) return id;
     if (it.short_ids.size() != 1) return "";
-    const bool titled = prev && prev->e == it.b && (prev->kind == ItemKind::kTitle || prev->kind == ItemKind::kPersonCue);
+    // A title right before it, possibly with its country between ("Ngoại trưởng Thổ Nhĩ Kỳ
+    // Fidan"), or its apposition separator.
+    bool titled = false;
+    size_t at = it.b;
+    if (at > 0 && is_apposition(at - 1)) --at;
+    for (size_t j = k; j-- > 0 && j + 4 > k;) {
+      const Item& p = items[j];
+      if (p.e != at) break;
+      if (p.kind == ItemKind::kTitle || p.kind == ItemKind::kPersonCue) {
+        titled = true;
+        break;
+      }
+      if (!is_gpe(&p) && p.kind != ItemKind::kConnector) break;
+      at = p.b;
+    }
     const bool quoted = it.b > 0 && is_quote(it.b - 1) && is_quote(it.e);
     const bool acronym = IsAcronym(span_of(it.b, it.e).In(text));
     return (titled || quoted || acronym) ? it.short_ids[0] : "";
@@ -581,7 +620,7 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
         emit(it.b, it.e, it.id, MentionKind::kAdjective, 0.9f);
         break;
       case ItemKind::kShort: {
-        const std::string id = resolve_short(it, prev);
+        const std::string id = resolve_short(k);
         if (!id.empty()) emit(it.b, it.e, id, MentionKind::kName, 0.8f);
         break;
       }
@@ -614,7 +653,7 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
           }
           after = n.e;
         }
-        if (!country && !org && prev && prev->e == it.b && prev->kind == ItemKind::kAdjective && is_gpe(prev)) country = prev;
+        if (!country && !org && prev && prev->e == it.b && is_gpe(prev)) country = prev;
         for (size_t t = it.b; t < it.e; ++t) used[t] = true;
         if (person_after(after) != npos) break;  // apposition: the name speaks for itself
         const KbEntity* holder = nullptr;

@@ -131,6 +131,15 @@ TEST_F(EntitiesTest, MatchesNameVariants) {
   }
 }
 
+TEST_F(EntitiesTest, PossessiveEndingIsNotPartOfTheName) {
+  const std::string text = "Israel's prime minister met Hamas’ mediators in Egypt.";
+  const auto f = Run(text, "en", D(2025, 4, 4));
+  ASSERT_EQ(Ids(f), (std::vector<std::string>{"kb:israel", "kb:benjamin-netanyahu", "kb:hamas", "kb:egypt"}));
+  EXPECT_EQ(f[0].surface, "Israel");
+  EXPECT_EQ(f[1].kind, MentionKind::kTitle);
+  EXPECT_EQ(f[2].surface, "Hamas");
+}
+
 TEST_F(EntitiesTest, DiacriticLessNameIsRejectedWhenItCouldBeTwoEntities) {
   // "Hà Giang" and "Hạ Giang" both lose their tones to "Ha Giang".
   const auto f = Run("Xe khach di Ha Giang bi hoan.", "vi");
@@ -287,6 +296,10 @@ TEST_F(EntitiesTest, ShortFormAloneNeedsAPersonContext) {
   EXPECT_TRUE(Has(quoted, "kb:ibrahim-kalin"));
   doc_ = DocumentEntities{};
   EXPECT_TRUE(Run("وأكد قالن أن المحادثات مستمرة.", "ar").empty()) << "unquoted, untitled";
+  doc_ = DocumentEntities{};
+  const auto country_between = Run("Hôm qua Ngoại trưởng Thổ Nhĩ Kỳ Fidan đã tới.", "vi", D(2025, 1, 1));
+  EXPECT_EQ(Ids(country_between), (std::vector<std::string>{"kb:turkey", "kb:hakan-fidan"}));
+  EXPECT_EQ(country_between[1].kind, MentionKind::kName);
 }
 
 TEST_F(EntitiesTest, AmbiguousShortFormResolvesOnlyThroughTheArticle) {

@@ -61,7 +61,8 @@ class EntityRecognizer {
 
   // Entities in one sentence of `text`. `tokens` are the sentence's words (TextAnalyzer::Words).
   // `date` is the sentence's date if known (for role holders). Mentions do not overlap; sorted by
-  // position. O(tokens * max alias length).
+  // position. O(tokens * max alias length). Not safe to call concurrently on one recognizer (it
+  // holds an ICU transliterator): use one per thread, like the Extractor.
   std::vector<EntityMention> Find(std::string_view text, const std::vector<Token>& tokens, const std::string& lang,
                                   std::optional<CivilDate> date, DocumentEntities& doc) const;
 
