@@ -131,10 +131,23 @@ Result<v1::Article> ArticleParser::Parse(const RawArticle& raw) const {
   a.set_origin(raw.origin);
   SetTimestamp(raw.ingested_at, a.mutable_ingested_at());
 
+  if (!raw.language.empty()) {
+    a.set_language(raw.language);
+    a.set_language_confidence(1.0f);
+  } else {
+    const LanguageGuess g = DetectLanguage(*title + "\n" + std::string(body));
+    a.set_language(g.code);
+    a.set_language_confidence(g.confidence);
+  }
+
+  // An all-numeric date without a marker is read in the article's language's order.
+  NumericOrder order = NumericOrder::kDayMonthYear;
+  for (size_t k = 0; k < cues.languages.size(); ++k)
+    if (cues.languages[k].code == a.language()) order = cues.numeric_order[k];
   if (raw.published_at) {
     SetTimestamp(*raw.published_at, a.mutable_published_at());
     a.set_published_precision(v1::DATE_PRECISION_DAY);
-  } else if (auto d = FindPublicationDate(lines, cues)) {
+  } else if (auto d = FindPublicationDate(lines, cues, order)) {
     using namespace std::chrono;
     const auto day = sys_days(year_month_day(std::chrono::year(d->year), std::chrono::month(d->month ? d->month : 1),
                                              std::chrono::day(d->day ? d->day : 1)));
@@ -144,14 +157,6 @@ Result<v1::Article> ArticleParser::Parse(const RawArticle& raw) const {
 
   a.set_outlet(outlet->empty() ? FindOutlet(lines, cues, title_line) : *outlet);
 
-  if (!raw.language.empty()) {
-    a.set_language(raw.language);
-    a.set_language_confidence(1.0f);
-  } else {
-    const LanguageGuess g = DetectLanguage(*title + "\n" + std::string(body));
-    a.set_language(g.code);
-    a.set_language_confidence(g.confidence);
-  }
   return a;
 }
 

@@ -69,7 +69,8 @@ std::optional<std::pair<std::string_view, const Marker*>> AfterMarker(std::strin
 
 }  // namespace
 
-std::optional<CivilDate> ParseDatePrefix(std::string_view input, const ArticleCues& cues, NumericOrder order) {
+std::optional<CivilDate> ParseDatePrefix(std::string_view input, const ArticleCues& cues, NumericOrder order,
+                                         std::string* remainder) {
   static const LazyRE2 kYmd = {R"((\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b)"};
   static const LazyRE2 kXxY = {R"((\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b)"};
   static const LazyRE2 kTime = {R"(\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)"};
@@ -83,8 +84,12 @@ std::optional<CivilDate> ParseDatePrefix(std::string_view input, const ArticleCu
     if (pos >= s.size()) break;
     re2::StringPiece rest(s.data() + pos, s.size() - pos);
     int a = 0, b = 0, c = 0;
-    if (month == 0 && day == 0 && RE2::Consume(&rest, *kYmd, &a, &b, &c)) return Make(a, b, c);
+    if (month == 0 && day == 0 && RE2::Consume(&rest, *kYmd, &a, &b, &c)) {
+      if (remainder) *remainder = std::string(rest.data(), rest.size());
+      return Make(a, b, c);
+    }
     if (month == 0 && day == 0 && RE2::Consume(&rest, *kXxY, &a, &b, &c)) {
+      if (remainder) *remainder = std::string(rest.data(), rest.size());
       // Day-first unless the language writes month first; a part above 12 settles it either way.
       const bool month_first = b > 12 || (a <= 12 && order == NumericOrder::kMonthDayYear);
       return month_first ? Make(c, a, b) : Make(c, b, a);
@@ -137,16 +142,31 @@ std::optional<CivilDate> ParseDatePrefix(std::string_view input, const ArticleCu
   }
   if (year == 0) return std::nullopt;
   if (month == 0 && day != 0) return std::nullopt;  // "6 2025": not a date
+  if (remainder) *remainder = std::string(s.substr(std::min(pos, s.size())));
   return Make(year, month, day);
 }
 
-std::optional<CivilDate> FindPublicationDate(const std::vector<std::string_view>& lines, const ArticleCues& cues) {
+std::optional<CivilDate> FindPublicationDate(const std::vector<std::string_view>& lines, const ArticleCues& cues,
+                                             NumericOrder unmarked_order) {
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i >= kHeadLines && i + kTailLines < lines.size()) continue;
     std::string_view line = Trim(lines[i]);
     auto m = AfterMarker(line, cues.date_markers);
     if (!m) continue;
     if (auto d = ParseDatePrefix(m->first, cues, cues.numeric_order[m->second->language])) return d;
+  }
+  // No marker: a short line near the top that is nothing but a full date, maybe with a weekday,
+  // a time and a zone ("Thứ năm, 6/11/2025, 10:32 (GMT+7)", "Thursday 6 November 2025 14:05 GMT").
+  static const LazyRE2 kTimeAndZone = {
+      R"([\s,|()\-\x{2013}\x{2014}]*(?:\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[\s,|()]*)"
+      R"((?:(?:gmt|utc)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?)?[\s().]*)"};
+  constexpr size_t kMaxDateLineWords = 10;
+  for (size_t i = 0; i < std::min(lines.size(), kHeadLines); ++i) {
+    std::string_view line = Trim(lines[i]);
+    if (line.empty() || Words(line).size() > kMaxDateLineWords) continue;
+    std::string rest;
+    auto d = ParseDatePrefix(line, cues, unmarked_order, &rest);
+    if (d && d->precision == v1::DATE_PRECISION_DAY && RE2::FullMatch(rest, *kTimeAndZone)) return d;
   }
   return std::nullopt;
 }

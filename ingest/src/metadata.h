@@ -21,11 +21,16 @@ struct CivilDate {
 
 // Parses a date at the start of `s` (after separators): "2026-01-25", "25/01/2026",
 // "6th, November 2025", "November 6, 2025", "ngày 6 tháng 11 năm 2025", "٦ نوفمبر ٢٠٢٥",
-// "November 2025" (month precision), "2025" (year precision). Text after the date is ignored.
-std::optional<CivilDate> ParseDatePrefix(std::string_view s, const ArticleCues& cues, NumericOrder order);
+// "November 2025" (month precision), "2025" (year precision). Text after the date is ignored, or
+// returned (case-folded, ASCII digits) in `remainder`.
+std::optional<CivilDate> ParseDatePrefix(std::string_view s, const ArticleCues& cues, NumericOrder order,
+                                         std::string* remainder = nullptr);
 
-// The publication date stated by a marker line among the first and last lines of `lines`.
-std::optional<CivilDate> FindPublicationDate(const std::vector<std::string_view>& lines, const ArticleCues& cues);
+// The publication date stated by a marker line among the first and last lines of `lines`; else a
+// short line near the top that is only a full date (with weekday / time / zone), read with
+// `unmarked_order` for all-numeric dates.
+std::optional<CivilDate> FindPublicationDate(const std::vector<std::string_view>& lines, const ArticleCues& cues,
+                                             NumericOrder unmarked_order = NumericOrder::kDayMonthYear);
 
 // Index of the first non-empty line when it reads as a headline: short, not ending like a
 // sentence, not a date / source / metadata line.

@@ -112,6 +112,15 @@ INSTANTIATE_TEST_SUITE_P(
         DateCase{"EnNumericDayAboveTwelve", "Updated: 25/12/2023\nText.", 2023, 12, 25, kDay},
         DateCase{"EnMonthOnly", "Updated: September 2022\nText.", 2022, 9, 0, kMonth},
         DateCase{"EnAbbreviatedMonth", "Last updated: Sat, 4 Jan 2025\nText.", 2025, 1, 4, kDay},
+        // No marker: a short line near the top that is only a full date.
+        DateCase{"ViDateLine", "Giá vàng tăng mạnh\nThứ năm, 6/11/2025, 10:32 (GMT+7)\nGiá vàng sáng nay tăng.",
+                 2025, 11, 6, kDay},
+        DateCase{"EnDateLine", "Storm nears the coast\nThursday 6 November 2025 14:05 GMT\nThe storm is near.", 2025,
+                 11, 6, kDay},
+        DateCase{"ArDateLine", "عنوان الخبر\nالخميس ٦ نوفمبر ٢٠٢٥\nنص الخبر.", 2025, 11, 6, kDay},
+        DateCase{"DateLineFollowedByProse", "Headline here\n6 November 2025 was a cold day in the city.\nText.", 0, 0,
+                 0, kNone},
+        DateCase{"MonthOnlyLineIsNotEnough", "Headline here\nNovember 2025\nText.", 0, 0, 0, kNone},
         // No date: no marker, marker word in prose, impossible dates.
         DateCase{"NoMarker", "Headline here\nOn 3 March 2024 the council met.", 0, 0, 0, kNone},
         DateCase{"MarkerWordInProse", "Dates for the summit were set: 3 March 2024.\nText.", 0, 0, 0, kNone},

@@ -163,6 +163,18 @@ TEST_F(ParserTest, FillsEverythingForAWholeArabicArticle) {
   EXPECT_EQ(r->published_at().seconds(), 1707868800);  // 2024-02-14T00:00:00Z
 }
 
+TEST_F(ParserTest, UnmarkedNumericDateLineIsReadInTheArticlesLanguageOrder) {
+  auto en = Parse("City council votes on budget\n11/06/2025\nThe city council voted on the budget on Tuesday and "
+                  "said that it was fair to all of the districts.");
+  auto vi = Parse("Hội đồng thành phố họp\n11/06/2025\nHội đồng thành phố đã họp vào sáng nay và thông qua "
+                  "ngân sách của năm tới.");
+  ASSERT_TRUE(en.ok() && vi.ok());
+  EXPECT_EQ(en->language(), "en");
+  EXPECT_EQ(en->published_at().seconds(), 1762387200) << "en writes month first: 2025-11-06";
+  EXPECT_EQ(vi->language(), "vi");
+  EXPECT_EQ(vi->published_at().seconds(), 1749600000) << "vi writes day first: 2025-06-11";
+}
+
 TEST_F(ParserTest, CreateFailsOnAMissingKnowledgeBase) {
   auto p = ArticleParser::Create("/nonexistent/kb");
   ASSERT_FALSE(p.ok());
