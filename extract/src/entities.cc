@@ -509,200 +509,222 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
   return items;
 }
 
-std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const std::vector<Token>& tokens,
-                                                  const std::string& lang, std::optional<CivilDate> date,
-                                                  DocumentEntities& doc) const {
-  const Impl& im = *impl_;
-  const LangNames& ln = im.Lang(lang);
-  // Hyphens join name parts ("al-Hayya") or glue a name to the next word ("Kushner-con"):
-  // matching looks through them.
-  // Possessive endings ("Israel's", "Hamas’") are not part of the name: the token is matched
-  // and reported without them.
-  std::vector<Token> local;
-  local.reserve(tokens.size());
+namespace {
+
+// Possessive endings ("Israel's", "Hamas’") are not part of a name: such tokens are matched and
+// reported without them. Hyphens are dropped: they join name parts ("al-Hayya") or glue a name
+// to the next word ("Kushner-con"), and matching looks through them.
+std::vector<Token> MatchableTokens(std::string_view text, const std::vector<Token>& tokens,
+                                   const std::vector<std::string>& possessives) {
+  std::vector<Token> out;
+  out.reserve(tokens.size());
   for (const auto& t : tokens) {
     if (t.key == "-" || t.span.empty()) continue;
-    local.push_back(t);
-    for (const auto& suffix : ln.possessives) {
-      Token& l = local.back();
-      if (!l.is_word || l.key.size() <= suffix.size() + 1 || l.key.compare(l.key.size() - suffix.size(), suffix.size(), suffix) != 0)
+    out.push_back(t);
+    Token& l = out.back();
+    for (const auto& suffix : possessives) {
+      if (!l.is_word || l.key.size() <= suffix.size() + 1 ||
+          l.key.compare(l.key.size() - suffix.size(), suffix.size(), suffix) != 0)
         continue;
       const std::string_view surface = l.span.In(text);
       size_t cut = surface.rfind('\'');
-      if (const size_t curly = surface.rfind("\xE2\x80\x99"); curly != std::string_view::npos && (cut == std::string_view::npos || curly > cut))
-        cut = curly;
+      const size_t curly = surface.rfind("\xE2\x80\x99");  // U+2019
+      if (curly != std::string_view::npos && (cut == std::string_view::npos || curly > cut)) cut = curly;
       if (cut == std::string_view::npos || cut == 0) continue;
       l.key.resize(l.key.size() - suffix.size());
       l.span.end = l.span.begin + static_cast<uint32_t>(cut);
       break;
     }
   }
-  std::vector<const Token*> toks;
-  for (const auto& t : local) toks.push_back(&t);
-  std::vector<Item> items = im.Scan(toks, ln);
+  return out;
+}
 
-  std::vector<EntityMention> out;
-  std::vector<bool> used(toks.size(), false);  // tokens that belong to an emitted mention or cue
-  auto span_of = [&](size_t b, size_t e) { return Span{toks[b]->span.begin, toks[e - 1]->span.end}; };
-  auto seen = [&](const std::string& id) {
-    return std::find(doc.seen.begin(), doc.seen.end(), id) != doc.seen.end();
-  };
-  auto emit = [&](size_t b, size_t e, const std::string& id, MentionKind kind, float conf) {
-    out.push_back(EntityMention{span_of(b, e), id, kind, conf});
-    for (size_t k = b; k < e; ++k) used[k] = true;
-    if (!seen(id)) doc.seen.push_back(id);
-  };
-  auto item_at = [&](size_t pos) -> const Item* {
-    for (const auto& it : items)
-      if (it.b == pos) return &it;
-    return nullptr;
-  };
-  auto is_gpe = [&](const Item* it) {
+}  // namespace
+
+// One sentence's recognition: pass one resolves the knowledge-base items (names, short forms,
+// titles), pass two looks for names outside the knowledge base on the words left free.
+class EntityRecognizer::SentencePass {
+ public:
+  SentencePass(const Impl& im, const LangNames& ln, std::string_view text, const std::vector<Token>& tokens,
+               std::optional<CivilDate> date, DocumentEntities& doc)
+      : im_(im), ln_(ln), text_(text), date_(date), doc_(doc), local_(MatchableTokens(text, tokens, ln.possessives)) {
+    for (const auto& t : local_) toks_.push_back(&t);
+    items_ = im_.Scan(toks_, ln_);
+    item_at_.assign(toks_.size() + 1, -1);
+    for (size_t k = 0; k < items_.size(); ++k) item_at_[items_[k].b] = static_cast<int>(k);
+    used_.assign(toks_.size(), false);
+  }
+
+  std::vector<EntityMention> Run() {
+    ResolveItems();
+    PersonsAfterCues();
+    OrganizationsAfterHeads();
+    if (ln_.cased) CapitalizedRuns();
+    BackReferences();
+    std::sort(out_.begin(), out_.end(),
+              [](const EntityMention& a, const EntityMention& b) { return a.span.begin < b.span.begin; });
+    return std::move(out_);
+  }
+
+ private:
+  static constexpr size_t npos = static_cast<size_t>(-1);
+
+  Span SpanOf(size_t b, size_t e) const { return Span{toks_[b]->span.begin, toks_[e - 1]->span.end}; }
+  bool Seen(const std::string& id) const {
+    return std::find(doc_.seen.begin(), doc_.seen.end(), id) != doc_.seen.end();
+  }
+  void Use(size_t b, size_t e) {
+    for (size_t k = b; k < e; ++k) used_[k] = true;
+  }
+  void Emit(size_t b, size_t e, const std::string& id, MentionKind kind, float conf) {
+    out_.push_back(EntityMention{SpanOf(b, e), id, kind, conf});
+    Use(b, e);
+    if (!Seen(id)) doc_.seen.push_back(id);
+  }
+  const Item* ItemAt(size_t pos) const {
+    return pos < item_at_.size() && item_at_[pos] >= 0 ? &items_[static_cast<size_t>(item_at_[pos])] : nullptr;
+  }
+  bool IsGpe(const Item* it) const {
     return it && (it->kind == ItemKind::kName || it->kind == ItemKind::kAdjective) &&
-           im.TypeOf(it->id) == v1::ENTITY_TYPE_GPE;
-  };
-  auto is_apposition = [&](size_t pos) { return pos < toks.size() && ln.apposition.count(toks[pos]->key); };
-  auto is_quote = [&](size_t pos) { return pos < toks.size() && ln.quotes.count(toks[pos]->key); };
+           im_.TypeOf(it->id) == v1::ENTITY_TYPE_GPE;
+  }
+  bool IsApposition(size_t pos) const { return pos < toks_.size() && ln_.apposition.count(toks_[pos]->key); }
+  bool IsQuote(size_t pos) const { return pos < toks_.size() && ln_.quotes.count(toks_[pos]->key); }
+  // A word no mention or cue took, that may be part of an unknown name.
+  bool FreeWord(size_t p) const {
+    return p < toks_.size() && !used_[p] && toks_[p]->is_word && !ItemAt(p) && !ln_.stop_words.count(toks_[p]->key);
+  }
 
-  // Resolves a short form: the entity whose full name the article already named, else the only
-  // entity with that short form when the context says "person" (a title before it, or the word
-  // quoted on its own) or it is written exactly as a capitalized acronym.
-  auto resolve_short = [&](size_t k) -> std::string {
-    const Item& it = items[k];
+  void ResolveItems() {
+    for (size_t k = 0; k < items_.size(); ++k) {
+      const Item& it = items_[k];
+      switch (it.kind) {
+        case ItemKind::kName:
+          Emit(it.b, it.e, it.id, MentionKind::kName, it.stripped ? 0.9f : 1.0f);
+          break;
+        case ItemKind::kAdjective:
+          Emit(it.b, it.e, it.id, MentionKind::kAdjective, 0.9f);
+          break;
+        case ItemKind::kShort:
+          if (const std::string id = ResolveShort(k); !id.empty()) Emit(it.b, it.e, id, MentionKind::kName, 0.8f);
+          break;
+        case ItemKind::kTitle:
+          ResolveTitle(k);
+          break;
+        case ItemKind::kPersonCue:
+          Use(it.b, it.e);
+          if (PersonAfter(it.e) == npos) {
+            size_t after = it.e;
+            if (const Item* c = ItemAt(after); IsGpe(c)) after = c->e;
+            person_cues_.push_back(after);
+          }
+          break;
+        case ItemKind::kOrgHead:
+          org_heads_.push_back(k);
+          break;
+        case ItemKind::kAmbiguous:
+          Use(it.b, it.e);
+          break;
+        case ItemKind::kConnector:
+          break;
+      }
+    }
+  }
+
+  // A short form: the entity whose full name the article already named, else the only entity
+  // with that short form when the context says "person" (a title before it, or the word quoted
+  // on its own) or it is written exactly as a capitalized acronym.
+  std::string ResolveShort(size_t k) const {
+    const Item& it = items_[k];
     for (const auto& id : it.short_ids)
-      if (seen(id)) return id;
+      if (Seen(id)) return id;
     if (it.short_ids.size() != 1) return "";
     // A title right before it, possibly with its country between ("Ngoại trưởng Thổ Nhĩ Kỳ
     // Fidan"), or its apposition separator.
     bool titled = false;
     size_t at = it.b;
-    if (at > 0 && is_apposition(at - 1)) --at;
+    if (at > 0 && IsApposition(at - 1)) --at;
     for (size_t j = k; j-- > 0 && j + 4 > k;) {
-      const Item& p = items[j];
+      const Item& p = items_[j];
       if (p.e != at) break;
       if (p.kind == ItemKind::kTitle || p.kind == ItemKind::kPersonCue) {
         titled = true;
         break;
       }
-      if (!is_gpe(&p) && p.kind != ItemKind::kConnector) break;
+      if (!IsGpe(&p) && p.kind != ItemKind::kConnector) break;
       at = p.b;
     }
-    const bool quoted = it.b > 0 && is_quote(it.b - 1) && is_quote(it.e);
-    const bool acronym = IsAcronym(span_of(it.b, it.e).In(text));
+    const bool quoted = it.b > 0 && IsQuote(it.b - 1) && IsQuote(it.e);
+    const bool acronym = IsAcronym(SpanOf(it.b, it.e).In(text_));
     return (titled || quoted || acronym) ? it.short_ids[0] : "";
-  };
-
-  // The person a title introduces, when a name follows it (optionally after its country and an
-  // apposition separator): position of that name, or npos.
-  constexpr size_t npos = static_cast<size_t>(-1);
-  auto person_after = [&](size_t pos) -> size_t {
-    // A parenthesized acronym may sit between a title and the name: "(MIT)".
-    if (pos + 2 < toks.size() && toks[pos]->key == "(" && toks[pos + 2]->key == ")") pos += 3;
-    if (is_apposition(pos)) ++pos;
-    const Item* next = item_at(pos);
-    // A second title may introduce the name: "Chairman of X, General Y".
-    if (next && (next->kind == ItemKind::kPersonCue || next->kind == ItemKind::kTitle)) next = item_at(next->e);
-    if (next && next->kind == ItemKind::kName && im.TypeOf(next->id) == v1::ENTITY_TYPE_PER) return next->b;
-    if (next && next->kind == ItemKind::kShort) return next->b;
-    return npos;
-  };
-
-  std::vector<std::pair<size_t, size_t>> person_cues;  // [b, e) of cues with no KB name after them
-  std::vector<size_t> org_heads;                       // item indexes
-  for (size_t k = 0; k < items.size(); ++k) {
-    const Item& it = items[k];
-    const Item* prev = k > 0 ? &items[k - 1] : nullptr;
-    switch (it.kind) {
-      case ItemKind::kName:
-        emit(it.b, it.e, it.id, MentionKind::kName, it.stripped ? 0.9f : 1.0f);
-        break;
-      case ItemKind::kAdjective:
-        emit(it.b, it.e, it.id, MentionKind::kAdjective, 0.9f);
-        break;
-      case ItemKind::kShort: {
-        const std::string id = resolve_short(k);
-        if (!id.empty()) emit(it.b, it.e, id, MentionKind::kName, 0.8f);
-        break;
-      }
-      case ItemKind::kTitle: {
-        // After an organization head the title names an office, not its holder: "Văn phòng
-        // Tổng thống", "مكتب رئيس الوزراء", "Office of the President".
-        const Item* head = prev;
-        if (head && head->kind == ItemKind::kConnector && k >= 2) head = &items[k - 2];
-        if (head && head->kind == ItemKind::kOrgHead && (head->e == it.b || (prev != head && prev->e == it.b && head->e == prev->b))) {
-          for (size_t t = it.b; t < it.e; ++t) used[t] = true;
-          break;
-        }
-        // What the title is of: the places and organizations right after it, possibly through
-        // connectors ("foreign minister of Turkey", "وزير الخارجية التركي", "Trưởng đoàn đàm
-        // phán của phong trào Hamas"), or an adjective right before it ("Turkish foreign
-        // minister").
-        size_t after = it.e;
-        const Item* country = nullptr;
-        const Item* org = nullptr;
-        for (size_t j = k + 1; j < items.size() && j <= k + 4 && items[j].b == after; ++j) {
-          const Item& n = items[j];
-          const bool name = n.kind == ItemKind::kName || n.kind == ItemKind::kAdjective;
-          const v1::EntityType type = name ? im.TypeOf(n.id) : v1::ENTITY_TYPE_UNSPECIFIED;
-          if (type == v1::ENTITY_TYPE_GPE) {
-            if (!country) country = &n;
-          } else if (type == v1::ENTITY_TYPE_ORG) {
-            if (!org) org = &n;
-          } else if (n.kind != ItemKind::kConnector && n.kind != ItemKind::kOrgHead) {
-            break;
-          }
-          after = n.e;
-        }
-        if (!country && !org && prev && prev->e == it.b && is_gpe(prev)) country = prev;
-        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
-        if (person_after(after) != npos) break;  // apposition: the name speaks for itself
-        const KbEntity* holder = nullptr;
-        if (org) holder = im.kb->RoleHolder(it.role, org->id, date);
-        if (!holder && country) holder = im.kb->RoleHolder(it.role, country->id, date);
-        if (!holder && org) {
-          // A state organ stands for its country: "head of the Turkish intelligence service".
-          const KbEntity* o = im.kb->Find(org->id);
-          if (o && !o->affiliations.empty()) holder = im.kb->RoleHolder(it.role, o->affiliations[0], date);
-        }
-        if (holder) {
-          emit(it.b, it.e, holder->id, MentionKind::kTitle, 0.8f);
-          break;
-        }
-        person_cues.emplace_back(it.b, after);
-        break;
-      }
-      case ItemKind::kPersonCue:
-        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
-        if (person_after(it.e) == npos) {
-          size_t after = it.e;
-          if (const Item* c = item_at(after); c && is_gpe(c)) after = c->e;
-          person_cues.emplace_back(it.b, after);
-        }
-        break;
-      case ItemKind::kOrgHead:
-        org_heads.push_back(k);
-        break;
-      case ItemKind::kAmbiguous:
-        for (size_t t = it.b; t < it.e; ++t) used[t] = true;
-        break;
-      case ItemKind::kConnector:
-        break;
-    }
   }
 
-  // Pass two: names outside the knowledge base, on tokens no mention took.
-  auto free_word = [&](size_t p) {
-    return p < toks.size() && !used[p] && toks[p]->is_word && !item_at(p) && !ln.stop_words.count(toks[p]->key);
-  };
-  auto add_provisional = [&](size_t b, size_t e, v1::EntityType type) {
+  // Where the name a title introduces starts (optionally after a parenthesized acronym, an
+  // apposition separator and a second title), or npos when no known person follows.
+  size_t PersonAfter(size_t pos) const {
+    if (pos + 2 < toks_.size() && toks_[pos]->key == "(" && toks_[pos + 2]->key == ")") pos += 3;  // "(MIT)"
+    if (IsApposition(pos)) ++pos;
+    const Item* next = ItemAt(pos);
+    // "Chairman of X, General Y".
+    if (next && (next->kind == ItemKind::kPersonCue || next->kind == ItemKind::kTitle)) next = ItemAt(next->e);
+    if (next && next->kind == ItemKind::kName && im_.TypeOf(next->id) == v1::ENTITY_TYPE_PER) return next->b;
+    if (next && next->kind == ItemKind::kShort) return next->b;
+    return npos;
+  }
+
+  void ResolveTitle(size_t k) {
+    const Item& it = items_[k];
+    const Item* prev = k > 0 ? &items_[k - 1] : nullptr;
+    Use(it.b, it.e);
+    // After an organization head the title names an office, not its holder: "Văn phòng Tổng
+    // thống", "مكتب رئيس الوزراء", "Office of the President".
+    const Item* head = prev;
+    if (head && head->kind == ItemKind::kConnector && head->e == it.b && k >= 2) head = &items_[k - 2];
+    if (head && head->kind == ItemKind::kOrgHead && (head->e == it.b || head->e == prev->b)) return;
+    // What the title is of: the places and organizations right after it, possibly through
+    // connectors ("foreign minister of Turkey", "وزير الخارجية التركي", "Trưởng đoàn đàm phán
+    // của phong trào Hamas"), or a country right before it ("Turkish foreign minister").
+    size_t after = it.e;
+    const Item* country = nullptr;
+    const Item* org = nullptr;
+    for (size_t j = k + 1; j < items_.size() && j <= k + 4 && items_[j].b == after; ++j) {
+      const Item& n = items_[j];
+      const bool name = n.kind == ItemKind::kName || n.kind == ItemKind::kAdjective;
+      const v1::EntityType type = name ? im_.TypeOf(n.id) : v1::ENTITY_TYPE_UNSPECIFIED;
+      if (type == v1::ENTITY_TYPE_GPE) {
+        if (!country) country = &n;
+      } else if (type == v1::ENTITY_TYPE_ORG) {
+        if (!org) org = &n;
+      } else if (n.kind != ItemKind::kConnector && n.kind != ItemKind::kOrgHead) {
+        break;
+      }
+      after = n.e;
+    }
+    if (!country && !org && prev && prev->e == it.b && IsGpe(prev)) country = prev;
+    if (PersonAfter(after) != npos) return;  // apposition: the name speaks for itself
+    const KbEntity* holder = nullptr;
+    if (org) holder = im_.kb->RoleHolder(it.role, org->id, date_);
+    if (!holder && country) holder = im_.kb->RoleHolder(it.role, country->id, date_);
+    if (!holder && org) {
+      // A state organ stands for its country: "head of the Turkish intelligence service".
+      const KbEntity* o = im_.kb->Find(org->id);
+      if (o && !o->affiliations.empty()) holder = im_.kb->RoleHolder(it.role, o->affiliations[0], date_);
+    }
+    if (holder) {
+      Emit(it.b, it.e, holder->id, MentionKind::kTitle, 0.8f);
+      return;
+    }
+    person_cues_.push_back(after);
+  }
+
+  void AddProvisional(size_t b, size_t e, v1::EntityType type) {
     if (e <= b) return;
-    const Span sp = span_of(b, e);
-    const std::string surface(sp.In(text));
-    const std::string skeleton = im.skeletons->Skeleton(surface);
+    const std::string surface(SpanOf(b, e).In(text_));
+    const std::string skeleton = im_.skeletons->Skeleton(surface);
     // Too few consonants to tell names apart: an id from it would merge unrelated names.
     if (std::count_if(skeleton.begin(), skeleton.end(), [](char c) { return c != ' '; }) < 3) return;
     const std::string id = ProvisionalId(skeleton);
-    auto [pos, inserted] = doc.provisional.try_emplace(id);
+    auto [pos, inserted] = doc_.provisional.try_emplace(id);
     v1::Entity& ent = pos->second;
     if (inserted) {
       ent.set_id(id);
@@ -713,127 +735,153 @@ std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const s
       ent.set_canonical_name(surface);  // the Latin form is the canonical one when seen
     }
     // The last word alone refers back to this name later in the article ("Keçeli").
-    if (e - b >= 2) doc.memory["prov-last:" + toks[e - 1]->key] = id;
-    emit(b, e, id, MentionKind::kProvisional, 0.6f);
-  };
+    if (e - b >= 2) doc_.memory["prov-last:" + toks_[e - 1]->key] = id;
+    Emit(b, e, id, MentionKind::kProvisional, 0.6f);
+  }
+
   // A cased name run from p: capitalized words, with lowercase particles ("al", "bin") inside.
-  auto cased_run = [&](size_t p) {
+  size_t CasedRun(size_t p) const {
     size_t e = p;
-    while (free_word(e)) {
-      if (toks[e]->capitalized) {
+    while (FreeWord(e)) {
+      if (toks_[e]->capitalized) {
         ++e;
-      } else if (ln.particles.count(toks[e]->key) && e > p && free_word(e + 1) && toks[e + 1]->capitalized) {
+      } else if (ln_.particles.count(toks_[e]->key) && e > p && FreeWord(e + 1) && toks_[e + 1]->capitalized) {
         e += 2;
       } else {
         break;
       }
     }
     return e;
-  };
-
-  for (const auto& [cb, ce] : person_cues) {
-    size_t p = ce;
-    if (ln.cased) {
-      if (is_apposition(p)) ++p;
-      const size_t e = cased_run(p);
-      // A lone word after a title ("ông Lan", "Tổng thống Trump") cannot name a new entity by
-      // itself: it only refers back to a name already seen (the pass below), else nothing.
-      if (e - p >= 2) add_provisional(p, e, v1::ENTITY_TYPE_PER);
-      continue;
-    }
-    // Uncased scripts: the title's complement ("باسم الخارجية التركية") runs up to an
-    // apposition separator, then the name runs to the next punctuation.
-    size_t q = p;
-    while (q < toks.size() && q < p + 4 && !is_apposition(q) && toks[q]->is_word) ++q;
-    if (!is_apposition(q)) continue;
-    size_t b = q + 1, e = b;
-    while (free_word(e) && e < b + 4) ++e;
-    // Without capitals only the closing separator shows where the name ends ("، X ،", "، X:");
-    // a run that reaches the end of the sentence is more often a clause than a name.
-    const bool closed = e < toks.size() && (is_apposition(e) || toks[e]->key == ":");
-    if (e - b >= 2 && closed) add_provisional(b, e, v1::ENTITY_TYPE_PER);
   }
 
-  for (size_t k : org_heads) {
-    const Item& head = items[k];
-    size_t e = head.e;
-    if (ln.cased) {
-      // In a cased script an organization's name starts with a capital ("Bộ", not "bộ").
-      if (!toks[head.b]->capitalized) continue;
-      // Vietnamese capitalizes the first syllable of each word of an organization's name
-      // ("Bộ Ngoại giao"): one lowercase syllable may follow a capitalized one; particles
-      // ("of") may link two capitalized words.
-      bool any_cap = false;
-      // A particle may also be a title connector ("of"): the connector item does not stop it.
-      auto particle_at = [&](size_t p) {
-        const Item* c = item_at(p);
-        return p < toks.size() && !used[p] && ln.particles.count(toks[p]->key) > 0 &&
-               (!c || c->kind == ItemKind::kConnector);
-      };
-      while (free_word(e) || particle_at(e)) {
-        const bool particle = particle_at(e);
-        if (toks[e]->capitalized) {
-          any_cap = true;
-          ++e;
-        } else if (particle && free_word(e + 1) && toks[e + 1]->capitalized) {
-          e += 2;
-          any_cap = true;
-        } else if (ln.org_lowercase_syllables && !particle && e > head.e && toks[e - 1]->capitalized) {
-          ++e;
-        } else {
-          break;
-        }
+  void PersonsAfterCues() {
+    for (size_t p : person_cues_) {
+      if (ln_.cased) {
+        if (IsApposition(p)) ++p;
+        const size_t e = CasedRun(p);
+        // A lone word after a title ("ông Lan", "Tổng thống Trump") cannot name a new entity
+        // by itself: it only refers back to a name already seen (BackReferences), else nothing.
+        if (e - p >= 2) AddProvisional(p, e, v1::ENTITY_TYPE_PER);
+        continue;
       }
-      if (!any_cap) continue;
-    } else {
-      while (free_word(e) && e < head.e + 3 && toks[e]->key.rfind("\xd8\xa7\xd9\x84", 0) == 0) ++e;  // "ال"
-      if (e == head.e) continue;
+      // Uncased scripts: the title's complement ("باسم الخارجية التركية") runs up to an
+      // apposition separator, then the name runs to the next one.
+      size_t q = p;
+      while (q < toks_.size() && q < p + 4 && !IsApposition(q) && toks_[q]->is_word) ++q;
+      if (!IsApposition(q)) continue;
+      const size_t b = q + 1;
+      size_t e = b;
+      while (FreeWord(e) && e < b + 4) ++e;
+      // Without capitals only the closing separator shows where the name ends ("، X ،",
+      // "، X:"); a run that reaches the end of the sentence is more often a clause than a name.
+      const bool closed = e < toks_.size() && (IsApposition(e) || toks_[e]->key == ":");
+      if (e - b >= 2 && closed) AddProvisional(b, e, v1::ENTITY_TYPE_PER);
     }
-    // "Ministry of X of <country>" is a state organ: the knowledge base names those; a
-    // provisional id for the generic phrase would be a wrong entity.
-    const Item* next = item_at(e);
-    if (next && is_gpe(next)) continue;
-    // Where the name ends must be clear (punctuation, a function word, another name): a run
-    // that stops on an ordinary word has probably been cut in the middle of the name.
-    const bool clear_end = e >= toks.size() || !toks[e]->is_word || next || ln.stop_words.count(toks[e]->key) ||
-                           (ln.cased && !ln.org_lowercase_syllables && !toks[e]->capitalized);
-    if (!clear_end) continue;
-    add_provisional(head.b, e, v1::ENTITY_TYPE_ORG);
   }
 
-  if (ln.cased) {
-    // Capitalized sequences with no cue: at least two words, not sentence-initial (every
-    // sentence starts with a capital), not made of stop words.
+  // A particle that may also be a title connector ("of"): the connector item does not stop an
+  // organization's name.
+  bool ParticleAt(size_t p) const {
+    if (p >= toks_.size() || used_[p] || !ln_.particles.count(toks_[p]->key)) return false;
+    const Item* c = ItemAt(p);
+    return !c || c->kind == ItemKind::kConnector;
+  }
+
+  void OrganizationsAfterHeads() {
+    for (size_t k : org_heads_) {
+      const Item& head = items_[k];
+      size_t e = head.e;
+      if (ln_.cased) {
+        // In a cased script an organization's name starts with a capital ("Bộ", not "bộ").
+        if (!toks_[head.b]->capitalized) continue;
+        // Vietnamese capitalizes the first syllable of each word of an organization's name
+        // ("Bộ Ngoại giao"): one lowercase syllable may follow a capitalized one; particles
+        // ("of") may link two capitalized words.
+        bool any_cap = false;
+        while (FreeWord(e) || ParticleAt(e)) {
+          const bool particle = ParticleAt(e);
+          if (toks_[e]->capitalized) {
+            any_cap = true;
+            ++e;
+          } else if (particle && FreeWord(e + 1) && toks_[e + 1]->capitalized) {
+            e += 2;
+            any_cap = true;
+          } else if (ln_.org_lowercase_syllables && !particle && e > head.e && toks_[e - 1]->capitalized) {
+            ++e;
+          } else {
+            break;
+          }
+        }
+        if (!any_cap) continue;
+      } else {
+        // Uncased: the definite nouns and adjectives after the head ("جمعية الهلال الأحمر").
+        while (FreeWord(e) && e < head.e + 3 && toks_[e]->key.rfind("\xd8\xa7\xd9\x84", 0) == 0) ++e;  // "ال"
+        if (e == head.e) continue;
+      }
+      // "Ministry of X of <country>" is a state organ: the knowledge base names those; a
+      // provisional id for the generic phrase would be a wrong entity.
+      const Item* next = ItemAt(e);
+      if (IsGpe(next)) continue;
+      // Where the name ends must be clear (punctuation, a function word, another name): a run
+      // that stops on an ordinary word has probably been cut in the middle of the name.
+      const bool clear_end = e >= toks_.size() || !toks_[e]->is_word || next ||
+                             ln_.stop_words.count(toks_[e]->key) ||
+                             (ln_.cased && !ln_.org_lowercase_syllables && !toks_[e]->capitalized);
+      if (clear_end) AddProvisional(head.b, e, v1::ENTITY_TYPE_ORG);
+    }
+  }
+
+  // Capitalized sequences with no cue: at least two words, not sentence-initial, not made of
+  // stop words.
+  void CapitalizedRuns() {
     size_t p = 0;
-    while (p < toks.size()) {
-      if (!free_word(p) || !toks[p]->capitalized) {
+    while (p < toks_.size()) {
+      if (!FreeWord(p) || !toks_[p]->capitalized) {
         ++p;
         continue;
       }
-      size_t b = p, e = cased_run(p);
+      const size_t b = p, e = CasedRun(p);
       p = std::max(e, p + 1);
       // Every sentence (and a quote or caption after a colon) starts with a capital, so a run
       // there is no evidence of a name.
-      const bool initial = b == 0 || (toks[b - 1]->key == ":" || is_quote(b - 1) || toks[b - 1]->key == "(");
+      const bool initial = b == 0 || toks_[b - 1]->key == ":" || IsQuote(b - 1) || toks_[b - 1]->key == "(";
       if (initial || e - b < 2) continue;
-      const v1::EntityType type = ln.org_tails.count(toks[e - 1]->key) ? v1::ENTITY_TYPE_ORG : v1::ENTITY_TYPE_PER;
-      add_provisional(b, e, type);
+      AddProvisional(b, e, ln_.org_tails.count(toks_[e - 1]->key) ? v1::ENTITY_TYPE_ORG : v1::ENTITY_TYPE_PER);
     }
   }
 
   // A provisional name's last word alone, later in the article.
-  for (size_t p = 0; p < toks.size(); ++p) {
-    if (!free_word(p) || (ln.cased && !toks[p]->capitalized)) continue;
-    for (const auto& v : ArabicCliticVariants(toks[p]->key)) {
-      auto it = doc.memory.find("prov-last:" + v);
-      if (it == doc.memory.end()) continue;
-      emit(p, p + 1, it->second, MentionKind::kProvisional, 0.5f);
-      break;
+  void BackReferences() {
+    for (size_t p = 0; p < toks_.size(); ++p) {
+      if (!FreeWord(p) || (ln_.cased && !toks_[p]->capitalized)) continue;
+      for (const auto& v : ArabicCliticVariants(toks_[p]->key)) {
+        auto it = doc_.memory.find("prov-last:" + v);
+        if (it == doc_.memory.end()) continue;
+        Emit(p, p + 1, it->second, MentionKind::kProvisional, 0.5f);
+        break;
+      }
     }
   }
 
-  std::sort(out.begin(), out.end(), [](const EntityMention& a, const EntityMention& b) { return a.span.begin < b.span.begin; });
-  return out;
+  const Impl& im_;
+  const LangNames& ln_;
+  std::string_view text_;
+  std::optional<CivilDate> date_;
+  DocumentEntities& doc_;
+  std::vector<Token> local_;        // the sentence's matchable tokens
+  std::vector<const Token*> toks_;  // pointers into local_
+  std::vector<Item> items_;         // pass one's findings, in order
+  std::vector<int> item_at_;        // token index -> index of the item starting there, or -1
+  std::vector<bool> used_;          // tokens that belong to an emitted mention or a cue
+  std::vector<size_t> person_cues_; // where a name may start after a title with no known person
+  std::vector<size_t> org_heads_;   // indexes of organization-head items
+  std::vector<EntityMention> out_;
+};
+
+std::vector<EntityMention> EntityRecognizer::Find(std::string_view text, const std::vector<Token>& tokens,
+                                                  const std::string& lang, std::optional<CivilDate> date,
+                                                  DocumentEntities& doc) const {
+  return SentencePass(*impl_, impl_->Lang(lang), text, tokens, date, doc).Run();
 }
 
 std::optional<v1::Entity> EntityRecognizer::Describe(std::string_view id, const DocumentEntities& doc) const {

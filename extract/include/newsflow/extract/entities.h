@@ -72,6 +72,7 @@ class EntityRecognizer {
  private:
   EntityRecognizer();
   struct Impl;
+  class SentencePass;
   std::unique_ptr<Impl> impl_;
 };
 
