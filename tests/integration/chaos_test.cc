@@ -39,7 +39,8 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   // The clean run.
   std::map<std::string, int64_t> clean;
   {
-    Pipeline p({.partitions = 4});
+    PipelineOptions clean_options;
+    Pipeline p(clean_options);
     ASSERT_TRUE(p.StartBroker());
     p.StartSink();
     p.StartExtractor();
@@ -51,7 +52,11 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   ASSERT_FALSE(clean.empty());
 
   // The same corpus under faults.
-  Pipeline p({.partitions = 4, .brokers = 3, .control = true, .extra_kafka = faster_failover});
+  PipelineOptions chaos_options;
+  chaos_options.brokers = 3;
+  chaos_options.control = true;
+  chaos_options.extra_kafka = faster_failover;
+  Pipeline p(chaos_options);
   ASSERT_TRUE(p.StartBroker());
   p.StartSink();
   p.StartExtractor();

@@ -13,7 +13,6 @@ namespace newsflow::testing {
 
 struct PipelineOptions {
   int partitions = 4;
-  int extractors = 1;
   int brokers = 1;
   bool control = false;                  // serve the broker's fault-injection port
   std::vector<std::string> extra_kafka;  // "-X" properties given to sink and extractors

@@ -98,7 +98,9 @@ TEST_F(PipelineTest, SeedsBecomeEventRecordsInSqliteAndReplayIsIdempotent) {
 
 TEST_F(PipelineTest, RecordIdsDoNotDependOnPartitionsOrExtractorCount) {
   auto run = [&](int partitions, int extractors) {
-    Pipeline p({.partitions = partitions, .extractors = extractors});
+    PipelineOptions options;
+    options.partitions = partitions;
+    Pipeline p(options);
     if (!p.StartBroker()) return std::string("broker failed");
     p.StartSink();
     for (int i = 0; i < extractors; ++i) p.StartExtractor();
