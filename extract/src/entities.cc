@@ -97,7 +97,7 @@ struct LangNames {
   // Organization names capitalize only the first syllable of a word ("Bộ Ngoại giao"), so a
   // lowercase syllable may continue a name after a capitalized one (vi).
   bool org_lowercase_syllables = false;
-  PhraseSet person_titles, org_heads, connectors;
+  PhraseSet person_titles, org_heads, connectors, place_cues;
   std::unordered_set<std::string> org_tails, particles, stop_words, apposition, quotes;
   std::vector<std::string> possessives;  // endings stripped from a name ("'s")
 };
@@ -120,7 +120,7 @@ struct TitleCand {
 
 // kAmbiguous: a name that could be several entities; it yields nothing but keeps its words from
 // being taken for an unknown name.
-enum class ItemKind { kName, kAdjective, kTitle, kPersonCue, kOrgHead, kShort, kConnector, kAmbiguous };
+enum class ItemKind { kName, kAdjective, kTitle, kPersonCue, kOrgHead, kPlaceCue, kShort, kConnector, kAmbiguous };
 
 // A phrase found at some token position before resolution. Token indexes are into the
 // sentence's matchable tokens [b, e).
@@ -260,6 +260,7 @@ Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path&
     phrases("person_titles", ln.person_titles);
     phrases("org_heads", ln.org_heads);
     phrases("connectors", ln.connectors);
+    phrases("place_cues", ln.place_cues);
     words("org_tails", ln.org_tails);
     words("name_particles", ln.particles);
     words("stop_words", ln.stop_words);
@@ -433,6 +434,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
     }
     if (size_t len = PhraseAt(ln.person_titles, toks, i)) offer(Item{i, i + len, ItemKind::kPersonCue});
     if (size_t len = PhraseAt(ln.org_heads, toks, i)) offer(Item{i, i + len, ItemKind::kOrgHead});
+    if (size_t len = PhraseAt(ln.place_cues, toks, i)) offer(Item{i, i + len, ItemKind::kPlaceCue});
     if (size_t len = PhraseAt(ln.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
     for (size_t v = 0; v < variants.size(); ++v) {
       auto it = shorts.find(variants[v]);
@@ -559,7 +561,8 @@ class EntityRecognizer::SentencePass {
     ResolveItems();
     PersonsAfterCues();
     OrganizationsAfterHeads();
-    if (ln_.cased) CapitalizedRuns();
+    PlacesAfterCues();
+    if (ln_.cased && !TitleCase()) CapitalizedRuns();
     BackReferences();
     std::sort(out_.begin(), out_.end(),
               [](const EntityMention& a, const EntityMention& b) { return a.span.begin < b.span.begin; });
@@ -621,6 +624,10 @@ class EntityRecognizer::SentencePass {
           break;
         case ItemKind::kOrgHead:
           org_heads_.push_back(k);
+          break;
+        case ItemKind::kPlaceCue:
+          Use(it.b, it.e);
+          place_cues_.push_back(it.e);
           break;
         case ItemKind::kAmbiguous:
           Use(it.b, it.e);
@@ -779,6 +786,16 @@ class EntityRecognizer::SentencePass {
     }
   }
 
+  // After a place word ("thành phố", "town of") a capitalized name is a place, even a single
+  // word: the cue itself is the evidence. Cased scripts only: elsewhere the name's end is unclear.
+  void PlacesAfterCues() {
+    if (!ln_.cased) return;
+    for (size_t p : place_cues_) {
+      const size_t e = CasedRun(p);
+      if (e > p && !(e == p + 1 && IsAcronym(toks_[p]->span.In(text_)))) AddProvisional(p, e, v1::ENTITY_TYPE_GPE);
+    }
+  }
+
   // A particle that may also be a title connector ("of"): the connector item does not stop an
   // organization's name.
   bool ParticleAt(size_t p) const {
@@ -831,6 +848,18 @@ class EntityRecognizer::SentencePass {
     }
   }
 
+  // A headline in title case or capitals ("Turkey Hosts Talks As Truce Wobbles") capitalizes
+  // every word, so capitals there are no evidence of a name.
+  bool TitleCase() const {
+    size_t words = 0, caps = 0;
+    for (const Token* t : toks_) {
+      if (!t->is_word) continue;
+      ++words;
+      caps += t->capitalized;
+    }
+    return words >= 4 && caps * 4 >= words * 3;
+  }
+
   // Capitalized sequences with no cue: at least two words, not sentence-initial, not made of
   // stop words.
   void CapitalizedRuns() {
@@ -875,6 +904,7 @@ class EntityRecognizer::SentencePass {
   std::vector<bool> used_;          // tokens that belong to an emitted mention or a cue
   std::vector<size_t> person_cues_; // where a name may start after a title with no known person
   std::vector<size_t> org_heads_;   // indexes of organization-head items
+  std::vector<size_t> place_cues_;  // where a place name may start ("thành phố X")
   std::vector<EntityMention> out_;
 };
 

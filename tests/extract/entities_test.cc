@@ -418,6 +418,32 @@ TEST_F(EntitiesTest, CapitalizedRunInsideASentenceIsAProvisionalName) {
   EXPECT_EQ(recognizer_->Describe(g[0].id, doc_)->type(), v1::ENTITY_TYPE_ORG) << "an organization word ends it";
 }
 
+TEST_F(EntitiesTest, TitleCaseHeadlineIsNoEvidenceOfNames) {
+  const auto f = Run("Egypt Hosts Ceasefire Talks As Pressure Mounts On Negotiators", "en");
+  EXPECT_EQ(Ids(f), std::vector<std::string>{"kb:egypt"});
+  EXPECT_TRUE(doc_.provisional.empty());
+}
+
+TEST_F(EntitiesTest, PlaceWordBeforeAnUnknownNameMakesAPlace) {
+  struct Case {
+    const char* lang;
+    std::string text;
+    const char* name;
+  };
+  const Case cases[] = {
+      {"vi", "Giao tranh tiếp diễn tại thành phố Khan Younis suốt đêm.", "Khan Younis"},
+      {"vi", "Lũ lụt gây thiệt hại ở tỉnh Quảng Trị.", "Quảng Trị"},
+      {"en", "Fighting continued in the town of Beit Lahia overnight.", "Beit Lahia"},
+  };
+  for (const auto& c : cases) {
+    doc_ = DocumentEntities{};
+    const auto f = Run(c.text, c.lang);
+    ASSERT_EQ(f.size(), 1u) << c.text;
+    EXPECT_EQ(f[0].surface, c.name);
+    EXPECT_EQ(recognizer_->Describe(f[0].id, doc_)->type(), v1::ENTITY_TYPE_GPE);
+  }
+}
+
 TEST_F(EntitiesTest, ProvisionalIdsAreStableAcrossArticles) {
   const auto a = Run("Theo người phát ngôn Lưu Quang Hải, cuộc họp bị hoãn.", "vi");
   DocumentEntities other;
