@@ -24,6 +24,7 @@ struct TriggerDef {
   std::string cameo;
   Frame frame = Frame::kSay;
   bool noun = false, anaphoric = false, weak = false, effect = false;
+  bool topic = false;  // the object is what is talked about ("discussed the plan"), not a party
 };
 
 // The keys of a phrase as the sentence tokenizer would produce them: words split on spaces, and
@@ -61,7 +62,7 @@ struct LangRules {
   std::unordered_map<std::string, std::vector<size_t>> by_first;  // first key -> longest first
   CueList with, between, participation, location, location_fillers, reported, passive_before, passive_after,
       coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops, temporal, mediation,
-      shared_subject;
+      shared_subject, definite_article, reported_end;
 };
 
 std::string ReadFile(const std::filesystem::path& p, bool* ok) {
@@ -116,6 +117,8 @@ Status ParseTriggers(const std::filesystem::path& file, const std::string& conte
           t.weak = true;
         } else if (flag == "effect") {
           t.effect = true;
+        } else if (flag == "topic") {
+          t.topic = true;
         } else {
           return Status::InvalidArgument(where + ": unknown flag '" + flag + "'");
         }
@@ -160,6 +163,8 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
       {"temporal", &rules->temporal},
       {"mediation", &rules->mediation},
       {"shared_subject", &rules->shared_subject},
+      {"definite_article", &rules->definite_article},
+      {"reported_end", &rules->reported_end},
   };
   for (const auto& [name, list] : lists) {
     auto it = j.find(name);
@@ -287,7 +292,7 @@ class SentenceAnalysis {
   // "a truce took effect", "بدء سريان اتفاق وقف إطلاق النار": the cue stands within a few words.
   bool EffectCueNear(const TriggerHit& h) const {
     // Verb-first languages put "takes effect" well before its subject ("ويسري في غزة منذ ... وقف").
-    const size_t lo = h.first > 12 ? h.first - 12 : 0, hi = std::min(toks_.size(), h.last + 5);
+    const size_t lo = h.first > 12 ? h.first - 12 : 0, hi = std::min(toks_.size(), h.last + 7);
     for (size_t i = lo; i < hi; ++i)
       if (!reported_[i] && MatchAt(r_.effect_cues, i)) return true;
     return false;
@@ -340,6 +345,7 @@ class SentenceAnalysis {
       size_t j = i;
       for (; j < toks_.size(); ++j) {
         if (j >= i + n && IsPunct(j) && (toks_[j]->key == "," || toks_[j]->key == "،" || toks_[j]->key == ".")) break;
+        if (j >= i + n && MatchAt(r_.reported_end, j)) break;  // "ذكرت وكالة X أن ...": the report starts
         reported_[j] = true;
       }
       i = j;
@@ -451,9 +457,15 @@ class SentenceAnalysis {
       // Purpose: the marker before the trigger, or an Arabic proclitic lām ("لبحث").
       if (i > 0 && IsPurposeMarkerBefore(i)) h.purpose = true;
       if (IsCueBefore(r_.temporal, i, prefix)) h.temporal = true;
+      // The proclitics before the matched word, without the article ("الاجتماع" is not "لـ").
+      std::string clitics = prefix;
+      for (const Phrase& a : r_.definite_article.phrases)
+        if (a.size() == 1 && clitics.size() >= a[0].size() &&
+            clitics.compare(clitics.size() - a[0].size(), a[0].size(), a[0]) == 0)
+          clitics.resize(clitics.size() - a[0].size());
       for (const Phrase& p : r_.purpose.phrases) {
-        if (p.size() == 1 && !prefix.empty() && prefix.size() >= p[0].size() &&
-            prefix.compare(prefix.size() - p[0].size(), p[0].size(), p[0]) == 0)
+        if (p.size() == 1 && !clitics.empty() && clitics.size() >= p[0].size() &&
+            clitics.compare(clitics.size() - p[0].size(), p[0].size(), p[0]) == 0)
           h.purpose = true;
       }
       hits_.push_back(h);
@@ -519,11 +531,11 @@ class SentenceAnalysis {
 
   bool IsStop(size_t i) const {
     if (mention_at_[i] >= 0) return false;
-    if (MatchAt(r_.clause_breaks, i) || MatchAt(r_.location, i) || MatchAt(r_.with, i) || MatchAt(r_.purpose, i) ||
+    if (MatchAt(r_.clause_breaks, i) || MatchAt(r_.location, i) || MatchAt(r_.with, i) ||
         MatchAt(r_.passive_before, i) || MatchAt(r_.passive_after, i))
       return true;
     for (const TriggerHit& h : hits_)
-      if (i >= h.first && i <= h.last) return true;
+      if (i >= h.first && i <= h.last && h.cluster != current_cluster_) return true;
     return false;
   }
   bool Eligible(const MentionInfo& m) const {
@@ -559,12 +571,16 @@ class SentenceAnalysis {
 
   // A coordination group around mention k ("Thổ Nhĩ Kỳ, Mỹ, Qatar và Ai Cập", "تركيا والسعودية
   // وقطر", "Trưởng đoàn ... Hamas Khalil Al-Hayya"), within tokens [lo, hi).
-  std::vector<size_t> GroupFrom(size_t k, size_t lo, size_t hi) const {
+  // With `coordinated`, two names in a row are two phrases unless a coordinator joins them or the
+  // second is a person the first is an affiliation of: in verb-first order "دعت فرنسا الأمم
+  // المتحدة" is subject then object, "رئيس الجهاز التركي إبراهيم قالن" one apposition.
+  std::vector<size_t> GroupFrom(size_t k, size_t lo, size_t hi, bool coordinated = false) const {
     std::vector<size_t> g{k};
     for (size_t j = k + 1; j < mentions_.size() && mentions_[j].last < hi; ++j) {
       if (!Eligible(mentions_[j]) && mentions_[j].m->kind != MentionKind::kAdjective) continue;
       const int gap = Gap(mentions_[g.back()].last + 1, mentions_[j].first);
       if (gap < 0 || gap > 3) break;
+      if (coordinated && !Coordinated(g.back(), j)) break;
       if (Eligible(mentions_[j])) g.push_back(j);
     }
     for (size_t j = k; j-- > 0 && mentions_[j].first >= lo;) {
@@ -574,6 +590,30 @@ class SentenceAnalysis {
       g.insert(g.begin(), j);
     }
     return g;
+  }
+
+  bool Coordinated(size_t a, size_t b) const {
+    for (size_t i = mentions_[a].last + 1; i < mentions_[b].first; ++i)
+      if (MatchAt(r_.coordinators, i) && !IsPunct(i)) return true;
+    const std::string& key = toks_[mentions_[b].first]->key;  // "وتركيا": a proclitic coordinator
+    for (const Phrase& c : r_.coordinators.phrases)
+      if (c.size() == 1 && key.size() > c[0].size() && key.compare(0, c[0].size(), c[0]) == 0 &&
+          std::find(mentions_[b].facts.affiliations.begin(), mentions_[b].facts.affiliations.end(),
+                    mentions_[a].m->entity_id) == mentions_[b].facts.affiliations.end()) {
+        const auto variants = ArabicCliticVariants(key);
+        if (std::find(variants.begin(), variants.end(), key.substr(c[0].size())) != variants.end()) return true;
+      }
+    const MentionInfo& mb = mentions_[b];
+    if (mb.m->kind == MentionKind::kAdjective) return true;  // "جهاز الاستخبارات التركي"
+    bool only_punct = true;  // "المتحدث باسم الخارجية، أونجو كيشيلي": apposition
+    for (size_t i = mentions_[a].last + 1; i < mb.first; ++i) only_punct &= IsPunct(i);
+    if (mb.facts.type == v1::ENTITY_TYPE_PER && only_punct && mb.first > mentions_[a].last + 1) return true;
+    if (mb.facts.type == v1::ENTITY_TYPE_PER) {
+      const auto& aff = mb.facts.affiliations;
+      if (std::find(aff.begin(), aff.end(), mentions_[a].m->entity_id) != aff.end()) return true;
+      if (mentions_[a].m->kind == MentionKind::kAdjective || mentions_[a].m->kind == MentionKind::kTitle) return true;
+    }
+    return mentions_[a].m->kind == MentionKind::kTitle && mentions_[a].m->entity_id == mb.m->entity_id;
   }
 
   // The first eligible mention starting in [from, hi) within `max_gap` words, not across a stop.
@@ -678,6 +718,7 @@ class SentenceAnalysis {
 
   Roles AssignRoles(size_t h) const {
     const TriggerHit& t = hits_[h];
+    current_cluster_ = t.cluster;
     const auto [lo, hi] = Window(h);
     Roles r;
     const size_t after = t.last + 1;
@@ -729,10 +770,10 @@ class SentenceAnalysis {
       const size_t from = t.anchor < t.first ? t.anchor + 1 : after;
       const size_t subj_hi = t.anchor < t.first ? t.first : hi;
       if (auto k = FirstRight(from, subj_hi, 3, true)) {
-        r.subject = GroupFrom(*k, from, subj_hi);
+        r.subject = GroupFrom(*k, from, subj_hi, true);
         r.subject_first = mentions_[r.subject.front()].first;
         const size_t obj_from = std::max(mentions_[r.subject.back()].last + 1, after);
-        if (auto o = FirstRight(obj_from, hi, 8, true)) r.object = GroupFrom(*o, obj_from, hi);
+        if (auto o = FirstRight(obj_from, hi, 8, true)) r.object = GroupFrom(*o, obj_from, hi, true);
         CueGroups(obj_from, hi, &r);
         return r;
       }
@@ -876,6 +917,7 @@ class SentenceAnalysis {
       for (size_t h : members) {
         if (h != head && Root(hits_[h].def) != Root(ht.def)) continue;  // a purpose clause: its goal only
         Roles r = AssignRoles(h);
+        if (hits_[h].def->topic) r.object.clear();
         all_anaphoric &= hits_[h].def->anaphoric && !hits_[h].verbal;
         FoldAffiliations(&r.subject);
         FoldAffiliations(&r.object);
@@ -936,7 +978,7 @@ class SentenceAnalysis {
     // makes Katz a party to the meeting.
     for (size_t i = 0; i < built.size(); ++i) {
       Built& b = built[i];
-      if (b.frame != Frame::kSymmetric || b.has_subject || b.effect || b.ev.anaphoric) continue;
+      if (b.frame != Frame::kSymmetric || b.has_subject || b.effect || (b.ev.anaphoric && b.ev.actors.empty())) continue;
       for (size_t j = 0; j < built.size(); ++j) {
         if (j == i || !built[j].left_subject || built[j].subject_first <= b.head_last) continue;
         for (size_t k : built[j].subject) {
@@ -989,6 +1031,9 @@ class SentenceAnalysis {
   std::vector<LocationCand> locations_;
   std::vector<TriggerHit> hits_;
   int clusters_ = 0;
+  // The cluster whose roles are being assigned: its own words ("đoàn đàm phán" inside "gặp
+  // Trưởng đoàn đàm phán của Hamas") do not end its phrases.
+  mutable int current_cluster_ = -1;
 };
 
 }  // namespace
