@@ -741,8 +741,13 @@ class EntityRecognizer::SentencePass {
     } else if (StartsLatin(surface) && !StartsLatin(ent.canonical_name())) {
       ent.set_canonical_name(surface);  // the Latin form is the canonical one when seen
     }
-    // The last word alone refers back to this name later in the article ("Keçeli").
-    if (e - b >= 2) doc_.memory["prov-last:" + toks_[e - 1]->key] = id;
+    // A person's last word alone refers back to them later in the article ("Keçeli"). Not for
+    // organizations and places, whose last word is usually a common word ("السلام", "Agency"),
+    // nor for an Arabic word with the article, which is a noun or adjective more often than a
+    // family name.
+    const std::string& last = toks_[e - 1]->key;
+    if (type == v1::ENTITY_TYPE_PER && e - b >= 2 && last.rfind("\xd8\xa7\xd9\x84", 0) != 0)  // "ال"
+      doc_.memory["prov-last:" + last] = id;
     Emit(b, e, id, MentionKind::kProvisional, 0.6f);
   }
 

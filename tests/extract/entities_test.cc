@@ -477,6 +477,12 @@ TEST_F(EntitiesTest, LastWordOfAProvisionalNameRefersBackToIt) {
   EXPECT_EQ(f[1].surface, "Lan");
 }
 
+TEST_F(EntitiesTest, OrganizationLastWordAloneIsNotABackReference) {
+  const auto f = Run("قالت جمعية الهلال الأحمر إن المساعدات وصلت. وقال شاهد إن لون الأحمر طغى.", "ar");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].surface, "جمعية الهلال الأحمر");
+}
+
 TEST_F(EntitiesTest, DescribeReturnsKnowledgeBaseAndProvisionalEntities) {
   const auto kb = recognizer_->Describe("kb:hakan-fidan", doc_);
   ASSERT_TRUE(kb.has_value());
