@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "corpus.h"
@@ -17,6 +18,12 @@ namespace {
 
 using namespace std::chrono_literals;
 const std::string kClock = "2026-11-21T00:00:00Z";
+
+std::set<std::string> MentionIds(const std::string& db) {
+  std::set<std::string> out;
+  for (const auto& r : QuerySqlite(db, "SELECT id FROM mentions")) out.insert(r[0]);
+  return out;
+}
 
 std::map<std::string, int64_t> Records(const std::string& db) {
   std::map<std::string, int64_t> out;
@@ -38,6 +45,7 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
 
   // The clean run.
   std::map<std::string, int64_t> clean;
+  std::set<std::string> clean_mentions;
   {
     PipelineOptions clean_options;
     Pipeline p(clean_options);
@@ -47,6 +55,7 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
     ASSERT_EQ(p.Ingest({"replay", corpus.path(), "--clock", kClock}, 300s), 0);
     ASSERT_TRUE(p.WaitDrained(300s));
     clean = Records(p.store_path());
+    clean_mentions = MentionIds(p.store_path());
     ASSERT_TRUE(p.StopAll());
   }
   ASSERT_FALSE(clean.empty());
@@ -103,6 +112,10 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   ASSERT_EQ(ingest->Wait(120s), std::optional<int>(0)) << ingest->Stderr();
   ASSERT_TRUE(p.WaitDrained(300s)) << "sink:\n" << p.sink()->Stderr();
   const auto chaos = Records(p.store_path());
+  const auto chaos_mentions = MentionIds(p.store_path());
+  int64_t reports_lost = 0, reports_unexpected = 0;
+  for (const auto& id : clean_mentions) reports_lost += chaos_mentions.count(id) ? 0 : 1;
+  for (const auto& id : chaos_mentions) reports_unexpected += clean_mentions.count(id) ? 0 : 1;
 
   int64_t lost = 0, duplicated = 0, extra = 0;
   for (const auto& [id, n] : clean) {
@@ -112,10 +125,15 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
     else duplicated += it->second - n;
   }
   for (const auto& [id, n] : chaos) extra += clean.count(id) ? 0 : n;
-  std::printf("chaos: %lld articles, %d kills, %d broker faults; records clean=%zu chaos=%zu; "
-              "mentions lost=%lld duplicated=%lld unexpected=%lld\n",
-              static_cast<long long>(articles), kills, faults, clean.size(), chaos.size(),
-              static_cast<long long>(lost), static_cast<long long>(duplicated), static_cast<long long>(extra));
+  std::printf("chaos: %lld articles, %d kills, %d broker faults; reports clean=%zu chaos=%zu lost=%lld "
+              "unexpected=%lld; records clean=%zu chaos=%zu; record mentions lost=%lld duplicated=%lld "
+              "unexpected=%lld\n",
+              static_cast<long long>(articles), kills, faults, clean_mentions.size(), chaos_mentions.size(),
+              static_cast<long long>(reports_lost), static_cast<long long>(reports_unexpected), clean.size(),
+              chaos.size(), static_cast<long long>(lost), static_cast<long long>(duplicated),
+              static_cast<long long>(extra));
+  EXPECT_EQ(reports_lost, 0);
+  EXPECT_EQ(reports_unexpected, 0);
   EXPECT_GE(kills, min_kills);
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(duplicated, 0);
