@@ -339,15 +339,46 @@ Result<std::unique_ptr<EntityRecognizer>> EntityRecognizer::Create(const Knowled
 
 namespace {
 
+// The Arabic definite article "ال".
+constexpr std::string_view kArticle = "\xd8\xa7\xd9\x84";
+
+bool HasArticle(std::string_view key) { return key.size() > kArticle.size() + 2 && key.substr(0, kArticle.size()) == kArticle; }
+
+// An alias word matches a text word that is the same, or the same without the Arabic article:
+// the construct state drops it ("وزير خارجية تركيا" for "وزير الخارجية"). Only used inside
+// multi-word phrases, where the other words confirm the reading.
+bool WordMatches(const std::string& alias, const std::string& text) {
+  return alias == text || (HasArticle(alias) && std::string_view(alias).substr(kArticle.size()) == text);
+}
+
 // Does `keys` match toks[i..] (first token by `first`)?
 size_t MatchAt(const std::vector<std::string>& keys, const std::vector<const Token*>& toks, size_t i,
                const std::string& first, bool loose) {
   if (i + keys.size() > toks.size() || keys[0] != first) return 0;
   for (size_t k = 1; k < keys.size(); ++k) {
     const std::string& tk = toks[i + k]->key;
-    if ((loose ? LooseKey(tk) : tk) != keys[k]) return 0;
+    if (loose ? LooseKey(tk) != keys[k] : !WordMatches(keys[k], tk)) return 0;
   }
   return keys.size();
+}
+
+// The keys a text word is looked up by: its Arabic clitic readings, then (for multi-word
+// phrases only) those readings with the article the construct state dropped.
+struct LookupKey {
+  std::string key;
+  bool stripped = false;        // a clitic was removed
+  bool article_added = false;   // matches only phrases of two or more words
+};
+
+std::vector<LookupKey> LookupKeys(const std::string& key) {
+  std::vector<LookupKey> out;
+  const auto variants = ArabicCliticVariants(key);
+  for (size_t v = 0; v < variants.size(); ++v) out.push_back({variants[v], v > 0, false});
+  if (!IsArabicWord(DecodeUtf8(key))) return out;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    if (!HasArticle(variants[v])) out.push_back({std::string(kArticle) + variants[v], v > 0, true});
+  }
+  return out;
 }
 
 // Longest phrase of `set` at toks[i..]; 0 when none.
@@ -368,16 +399,15 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
                                                    size_t max_end, Accept&& accept) const {
   const Token& t = *toks[i];
   std::optional<Item> best;
-  const std::vector<std::string> variants = ArabicCliticVariants(t.key);
-  for (size_t v = 0; v < variants.size(); ++v) {
-    auto it = names.find(variants[v]);
+  for (const LookupKey& v : LookupKeys(t.key)) {
+    auto it = names.find(v.key);
     if (it == names.end()) continue;
     const AliasCand* pick = nullptr;
     size_t pick_len = 0;
     for (const auto& c : it->second) {
       if ((c.cap_first && !t.capitalized) || !accept(c)) continue;
-      const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
-      if (len == 0 || i + len > max_end) continue;
+      const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+      if (len == 0 || i + len > max_end || (v.article_added && len < 2)) continue;
       if (len > pick_len || (len == pick_len && c.kind == MentionKind::kName && pick->kind != MentionKind::kName)) {
         pick = &c;
         pick_len = len;
@@ -385,7 +415,7 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
     }
     if (pick && (!best || i + pick_len > best->e)) {
       best = Item{i, i + pick_len, pick->kind == MentionKind::kAdjective ? ItemKind::kAdjective : ItemKind::kName,
-                  pick->id, "", {}, v > 0};
+                  pick->id, "", {}, v.stripped};
     }
   }
   return best;
@@ -405,7 +435,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
     auto offer = [&](Item it) {
       if (!best || it.e > best->e || (it.e == best->e && Rank(it.kind) < Rank(best->kind))) best = std::move(it);
     };
-    const std::vector<std::string> variants = ArabicCliticVariants(t.key);
+    const std::vector<LookupKey> variants = LookupKeys(t.key);
     if (auto n = NameAt(toks, i, toks.size(), [](const AliasCand&) { return true; })) best = std::move(*n);
     // Names written without their diacritics, only when the spelling names one entity.
     if (!best && t.capitalized) {
@@ -424,26 +454,26 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
         if (len > 0) offer(Item{i, i + len, ids.size() == 1 ? ItemKind::kName : ItemKind::kAmbiguous, *ids.begin()});
       }
     }
-    for (size_t v = 0; v < variants.size(); ++v) {
-      auto it = titles.find(variants[v]);
+    for (const LookupKey& v : variants) {
+      auto it = titles.find(v.key);
       if (it == titles.end()) continue;
       for (const auto& c : it->second) {
-        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
-        if (len) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v > 0});
+        const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+        if (len && !(v.article_added && len < 2)) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v.stripped});
       }
     }
     if (size_t len = PhraseAt(ln.person_titles, toks, i)) offer(Item{i, i + len, ItemKind::kPersonCue});
     if (size_t len = PhraseAt(ln.org_heads, toks, i)) offer(Item{i, i + len, ItemKind::kOrgHead});
     if (size_t len = PhraseAt(ln.place_cues, toks, i)) offer(Item{i, i + len, ItemKind::kPlaceCue});
     if (size_t len = PhraseAt(ln.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
-    for (size_t v = 0; v < variants.size(); ++v) {
-      auto it = shorts.find(variants[v]);
+    for (const LookupKey& v : variants) {
+      auto it = shorts.find(v.key);
       if (it == shorts.end()) continue;
       Item item{i, i, ItemKind::kShort};
       for (const auto& c : it->second) {
         if (c.cap_first && !t.capitalized) continue;
-        const size_t len = MatchAt(c.keys, toks, i, variants[v], false);
-        if (len == 0) continue;
+        const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+        if (len == 0 || (v.article_added && len < 2)) continue;
         if (i + len > item.e) {
           item.e = i + len;
           item.short_ids.clear();
@@ -453,7 +483,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
           item.short_ids.push_back(c.id);
       }
       if (item.e > i) {
-        item.stripped = v > 0;
+        item.stripped = v.stripped;
         offer(std::move(item));
         break;
       }
@@ -746,7 +776,7 @@ class EntityRecognizer::SentencePass {
     // nor for an Arabic word with the article, which is a noun or adjective more often than a
     // family name.
     const std::string& last = toks_[e - 1]->key;
-    if (type == v1::ENTITY_TYPE_PER && e - b >= 2 && last.rfind("\xd8\xa7\xd9\x84", 0) != 0)  // "ال"
+    if (type == v1::ENTITY_TYPE_PER && e - b >= 2 && !HasArticle(last))
       doc_.memory["prov-last:" + last] = id;
     Emit(b, e, id, MentionKind::kProvisional, 0.6f);
   }
@@ -837,7 +867,7 @@ class EntityRecognizer::SentencePass {
         if (!any_cap) continue;
       } else {
         // Uncased: the definite nouns and adjectives after the head ("جمعية الهلال الأحمر").
-        while (FreeWord(e) && e < head.e + 3 && toks_[e]->key.rfind("\xd8\xa7\xd9\x84", 0) == 0) ++e;  // "ال"
+        while (FreeWord(e) && e < head.e + 3 && HasArticle(toks_[e]->key)) ++e;
         if (e == head.e) continue;
       }
       // "Ministry of X of <country>" is a state organ: the knowledge base names those; a
