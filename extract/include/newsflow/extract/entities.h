@@ -2,6 +2,32 @@
 // diacritic-less Vietnamese where unambiguous), role titles resolved to their holder, and names
 // outside the knowledge base (title / apposition patterns, capitalized sequences) with stable
 // provisional ids linked across scripts.
+//
+// Per sentence, pass one finds at each word the longest knowledge-base name / adjective (matching
+// keys; Arabic clitic readings; the article the construct state drops; diacritic-less spellings
+// of multi-word names when they name one entity), role title, short form, or cue word; pass two
+// resolves them: titles to their holder on the sentence's date (unless a name follows: then the
+// name), short forms to the entity the article already named (or the only one, in a person
+// context), names containing what they belong to into both ("معبر رفح" -> crossing + Rafah).
+// Names outside the knowledge base need evidence: a person title / honorific, an organization
+// head or a place word before them, an apposition separator (Arabic), or, in cased scripts, two
+// or more capitalized words inside a sentence that is not in title case.
+//
+// kb_dir/lang/<lang>/names.json (all keys optional; words compared by matching key):
+//   cased                    the script has capitals (true) or not (ar: false)
+//   person_titles            words before a person's name (ông, President, المتحدث باسم)
+//   org_heads / org_tails    words that start / end an organization's name (Bộ, حركة / Agency)
+//   org_lowercase_syllables  a lowercase syllable may continue a capitalized one (vi "Bộ Ngoại giao")
+//   place_cues               words before a place name (thành phố, town of)
+//   connectors               between a title and what it is of (của, of, في)
+//   apposition               separators between a title and its name (",", "،")
+//   name_particles           lowercase words inside a name (al, bin, von, of)
+//   stop_words               words that never start or end a name
+//   quotes                   quotation marks (a quoted lone surname is a person context)
+//   possessive_suffixes      endings not part of a name ("'s")
+//
+// Confidence: 1.0 names, 0.9 adjectives and clitic-stripped names, 0.8 titles and short forms,
+// 0.6 provisional names, 0.5 a provisional name's last word alone.
 #pragma once
 
 #include <filesystem>

@@ -51,7 +51,10 @@ struct KbRoleTitle {
 class KnowledgeBase {
  public:
   // Loads every kb_dir/entities/*.jsonl and kb_dir/roles.jsonl. InvalidArgument names the file
-  // and line of the first malformed record (unknown type, dangling affiliation id, bad date).
+  // and line of the first malformed record (malformed JSON or UTF-8, missing field, unknown type,
+  // duplicate id, dangling affiliation or role `of`, unknown role, bad date); NotFound when
+  // kb_dir/entities is missing. Ids are stored with their "kb:" prefix. The canonical name is
+  // also an alias unless it carries a disambiguator in parentheses. ~40 ms for 1,500 entities.
   static Result<std::unique_ptr<KnowledgeBase>> Load(const std::filesystem::path& kb_dir);
 
   // nullptr when unknown. O(1).
