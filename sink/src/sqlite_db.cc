@@ -60,6 +60,7 @@ std::string Query::Text(int col) const {
 int64_t Query::Int(int col) const { return sqlite3_column_int64(s_, col); }
 double Query::Double(int col) const { return sqlite3_column_double(s_, col); }
 bool Query::IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+int Query::Columns() const { return sqlite3_column_count(s_); }
 
 Result<Database> Database::Open(const std::string& path, bool read_only) {
   sqlite3* raw = nullptr;

@@ -50,6 +50,7 @@ class Query {
   int64_t Int(int col) const;
   double Double(int col) const;
   bool IsNull(int col) const;
+  int Columns() const;
 
  private:
   sqlite3_stmt* s_;

@@ -2,6 +2,7 @@
 // file; nothing else in the sink knows which one it talks to.
 #include "newsflow/sink/store.h"
 
+#include "pg_store.h"
 #include "sqlite_store.h"
 
 namespace newsflow::sink {
@@ -27,7 +28,7 @@ namespace {
 
 Result<std::unique_ptr<Store>> Open(const std::string& uri, bool read_only) {
   if (uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0)
-    return Status::InvalidArgument("postgresql store not built yet");
+    return OpenPostgresStore(uri, read_only);
   std::string path = uri.rfind("sqlite:", 0) == 0 ? uri.substr(7) : uri;
   if (auto q = path.find('?'); q != std::string::npos) {
     const std::string options = path.substr(q + 1);

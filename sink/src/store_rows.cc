@@ -1,0 +1,289 @@
+#include "store_rows.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <exception>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "enum_text.h"
+
+namespace newsflow::sink {
+namespace {
+
+using nlohmann::json;
+
+// "YYYY-MM-DDTHH:MM:SSZ", or NULL for an unset timestamp.
+Param Instant(const google::protobuf::Timestamp& ts, bool set) {
+  if (!set) return std::monostate{};
+  const std::time_t t = static_cast<std::time_t>(ts.seconds());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buf);
+}
+
+Param TextOrNull(std::string text) {
+  if (text.empty()) return std::monostate{};
+  return text;
+}
+
+// JSON text that never throws: invalid UTF-8 is replaced rather than rejected.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& r) {
+  return std::vector<std::string>(r.begin(), r.end());
+}
+
+json EntityJson(const v1::Entity& e) {
+  return json{{"id", e.id()},
+              {"name", e.canonical_name()},
+              {"type", EnumText(e.type())},
+              {"affiliations", Strings(e.affiliations())},
+              {"from_kb", e.from_kb()}};
+}
+
+void EntityFromJson(const json& j, v1::Entity* e) {
+  e->set_id(j.value("id", ""));
+  e->set_canonical_name(j.value("name", ""));
+  e->set_type(EnumFromText<v1::EntityType>(j.value("type", "")));
+  for (const auto& a : j.value("affiliations", json::array()))
+    if (a.is_string()) e->add_affiliations(a.get<std::string>());
+  e->set_from_kb(j.value("from_kb", false));
+}
+
+std::string ActorsJson(const v1::Event& e) {
+  json actors = json::array();
+  for (const v1::Actor& a : e.actors()) {
+    json j = EntityJson(a.entity());
+    j["role"] = EnumText(a.role());
+    actors.push_back(std::move(j));
+  }
+  return Dump(actors);
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : std::string(sep)) + p;
+  return out;
+}
+
+// Articles and reports may carry differing copies of an entity (a report's actor with fewer
+// affiliations). Stores keep the greatest copy under this total order (knowledge base first, then
+// more affiliations, then the text), the same order their upsert guards compare, so a row does
+// not depend on arrival order.
+using EntityRank = std::tuple<int64_t, size_t, std::string, std::string, std::string>;
+EntityRank RankOf(const v1::Entity& e) {
+  return {e.from_kb() ? 1 : 0, static_cast<size_t>(e.affiliations_size()), e.canonical_name(), EnumText(e.type()),
+          Dump(Strings(e.affiliations()))};
+}
+
+void AddEntity(const v1::Entity& e, std::map<std::string, EntityRank>* ranks, BatchRows* rows) {
+  if (e.id().empty()) return;
+  EntityRank rank = RankOf(e);
+  auto it = ranks->find(e.id());
+  if (it != ranks->end() && !(rank > it->second)) return;
+  const auto& [from_kb, n, name, type, affiliations] = rank;
+  rows->entities[e.id()] = Params{e.id(), name, type, from_kb, affiliations};
+  (*ranks)[e.id()] = std::move(rank);
+}
+
+Params ArticleRow(const v1::ArticleExtraction& x) {
+  const v1::Article& a = x.article();
+  return {a.id(),
+          a.url(),
+          a.outlet(),
+          a.title(),
+          a.language(),
+          Instant(a.published_at(), a.has_published_at()),
+          a.has_published_at() ? Param(EnumText(a.published_precision())) : Param(std::monostate{}),
+          Instant(a.ingested_at(), a.has_ingested_at()),
+          EnumText(a.origin()),
+          a.body(),
+          x.extractor_version(),
+          Dump(Strings(x.event_ids()))};
+}
+
+Params MentionRow(const v1::Event& e) {
+  const v1::Mention& m = e.mention();
+  const bool dated = e.has_date() && !e.date().iso().empty();
+  auto date_text = [&](std::string text) { return dated ? Param(std::move(text)) : Param(std::monostate{}); };
+  return {e.id(),
+          e.fusion_key(),
+          m.article_id(),
+          m.language(),
+          m.outlet(),
+          Instant(m.published_at(), m.has_published_at()),
+          m.sentence(),
+          static_cast<int64_t>(m.sentence_begin()),
+          static_cast<int64_t>(m.sentence_end()),
+          m.trigger(),
+          static_cast<int64_t>(m.trigger_begin()),
+          static_cast<int64_t>(m.trigger_end()),
+          static_cast<double>(m.confidence()),
+          e.cameo_code(),
+          date_text(e.date().iso()),
+          date_text(EnumText(e.date().precision())),
+          date_text(EnumText(e.date().resolution())),
+          date_text(e.date().surface()),
+          ActorsJson(e),
+          e.location().id().empty() ? Param(std::monostate{}) : Param(Dump(EntityJson(e.location())))};
+}
+
+const std::string& TextOf(const Row& row, size_t i) {
+  static const std::string kEmpty;
+  return i < row.size() && row[i] ? *row[i] : kEmpty;
+}
+
+}  // namespace
+
+const TableColumns kArticleColumns = {"articles",
+                                      {"id", "url", "outlet", "title", "language", "published_at",
+                                       "published_precision", "ingested_at", "origin", "body", "extractor_version",
+                                       "event_ids"},
+                                      1};
+const TableColumns kEntityColumns = {"entities", {"id", "canonical_name", "type", "from_kb", "affiliations"}, 1};
+const TableColumns kArticleEntityColumns = {"article_entities", {"article_id", "entity_id"}, 2};
+const TableColumns kMentionColumns = {
+    "mentions",
+    {"id", "fusion_key", "article_id", "language", "outlet", "published_at", "sentence", "sentence_begin",
+     "sentence_end", "trigger", "trigger_begin", "trigger_end", "confidence", "cameo_code", "date_iso",
+     "date_precision", "date_resolution", "date_surface", "actors", "location"},
+    1};
+const TableColumns kEventColumns = {
+    "events",
+    {"id", "fusion_key", "anchor", "cameo_code", "root_code", "location_id", "location_name", "date_iso",
+     "date_precision", "date_basis", "core_first", "core_last", "mention_count", "article_count", "languages",
+     "evidence_mention_id"},
+    1};
+const TableColumns kEventActorColumns = {"event_actors", {"event_id", "entity_id", "role", "canonical_name"}, 3};
+const TableColumns kOffsetColumns = {"consumer_offsets", {"consumer_group", "topic", "partition", "next_offset"}, 3};
+
+Result<BatchRows> RowsOfBatch(const std::vector<v1::ExtractOutput>& records) {
+  BatchRows rows;
+  std::map<std::string, EntityRank> ranks;
+  for (const v1::ExtractOutput& r : records) {
+    if (Status s = ValidateRecord(r); !s.ok()) return s;
+    if (r.has_article()) {
+      const v1::ArticleExtraction& x = r.article();
+      rows.articles[x.article().id()] = ArticleRow(x);
+      std::set<std::string>& links = rows.article_entities[x.article().id()];
+      links.clear();  // a later copy of the article replaces its entity list too
+      for (const v1::Entity& e : x.entities()) {
+        if (e.id().empty()) continue;
+        AddEntity(e, &ranks, &rows);
+        links.insert(e.id());
+      }
+    } else {
+      const v1::Event& e = r.event();
+      for (const v1::Actor& a : e.actors()) AddEntity(a.entity(), &ranks, &rows);
+      AddEntity(e.location(), &ranks, &rows);
+      rows.mentions[e.id()] = MentionRow(e);
+      rows.fusion_keys.insert(e.fusion_key());
+    }
+  }
+  return rows;
+}
+
+v1::Event ReportOfGroupRow(const Row& row) {
+  v1::Event e;
+  e.set_fusion_key(TextOf(row, 0));
+  e.set_id(TextOf(row, 1));
+  v1::Mention* m = e.mutable_mention();
+  m->set_id(e.id());
+  m->set_article_id(TextOf(row, 2));
+  m->set_language(TextOf(row, 3));
+  m->set_outlet(TextOf(row, 4));
+  m->set_sentence(TextOf(row, 5));
+  m->set_confidence(static_cast<float>(std::strtod(TextOf(row, 6).c_str(), nullptr)));
+  e.set_cameo_code(TextOf(row, 7));
+  if (row.size() > 8 && row[8]) {
+    e.mutable_date()->set_iso(*row[8]);
+    e.mutable_date()->set_precision(EnumFromText<v1::DatePrecision>(TextOf(row, 9)));
+    e.mutable_date()->set_resolution(EnumFromText<v1::DateResolution>(TextOf(row, 10)));
+  }
+  try {
+    json actors = json::parse(TextOf(row, 11), nullptr, false);
+    if (actors.is_array())
+      for (const json& a : actors) {
+        if (!a.is_object()) continue;
+        v1::Actor* actor = e.add_actors();
+        EntityFromJson(a, actor->mutable_entity());
+        actor->set_role(EnumFromText<v1::ActorRole>(a.value("role", "")));
+      }
+    if (row.size() > 12 && row[12]) {
+      json location = json::parse(*row[12], nullptr, false);
+      if (location.is_object()) EntityFromJson(location, e.mutable_location());
+    }
+  } catch (const std::exception&) {  // a hand-edited row of the wrong shape: fuse without actors
+    e.clear_actors();
+    e.clear_location();
+  }
+  return e;
+}
+
+void AppendRecordRows(const EventRecord& r, RecordRows* out) {
+  static constexpr const char* kBasis[] = {"anchored", "weak", "none"};
+  out->events.push_back(Params{
+      r.id, r.fusion_key, r.anchor, r.cameo_code, r.root_code, TextOrNull(r.location_id), TextOrNull(r.location_name),
+      TextOrNull(r.date_iso), TextOrNull(r.date_iso.empty() ? "" : EnumText(r.date_precision)),
+      std::string(kBasis[static_cast<int>(r.date_basis)]),
+      TextOrNull(r.core ? FormatDay(r.core->first, v1::DATE_PRECISION_DAY) : ""),
+      TextOrNull(r.core ? FormatDay(r.core->last, v1::DATE_PRECISION_DAY) : ""), r.mention_count(), r.article_count,
+      Join(r.languages, ","), r.evidence_mention_id});
+  for (const RecordActor& a : r.actors)
+    out->actors.push_back(Params{r.id, a.entity_id, EnumText(a.role), a.canonical_name});
+  for (const std::string& m : r.mention_ids) out->links.push_back(Params{m, r.id});
+}
+
+int64_t IntOf(const std::optional<std::string>& cell) {
+  int64_t v = 0;
+  if (cell) std::from_chars(cell->data(), cell->data() + cell->size(), v);
+  return v;
+}
+
+std::vector<Store::EventView> AssembleEvents(const std::vector<Row>& events, const std::vector<Row>& actors,
+                                             const std::vector<Row>& mentions) {
+  std::vector<Store::EventView> out;
+  out.reserve(events.size());
+  for (const Row& r : events) {
+    Store::EventView& v = out.emplace_back();
+    v.id = TextOf(r, 0);
+    v.cameo_code = TextOf(r, 1);
+    v.root_code = TextOf(r, 2);
+    v.date_iso = TextOf(r, 3);
+    v.date_precision = TextOf(r, 4);
+    v.date_basis = TextOf(r, 5);
+    v.location_id = TextOf(r, 6);
+    v.location_name = TextOf(r, 7);
+    v.mention_count = IntOf(r.size() > 8 ? r[8] : std::nullopt);
+    v.article_count = IntOf(r.size() > 9 ? r[9] : std::nullopt);
+    v.languages = TextOf(r, 10);
+    v.evidence_sentence = TextOf(r, 11);
+  }
+  std::sort(out.begin(), out.end(), [](const Store::EventView& a, const Store::EventView& b) {
+    return std::make_tuple(a.date_iso.empty(), std::cref(a.date_iso), std::cref(a.id)) <
+           std::make_tuple(b.date_iso.empty(), std::cref(b.date_iso), std::cref(b.id));
+  });
+  std::map<std::string, Store::EventView*> index;
+  for (Store::EventView& v : out) index[v.id] = &v;
+  for (const Row& r : actors)
+    if (auto it = index.find(TextOf(r, 0)); it != index.end())
+      it->second->actors.push_back({TextOf(r, 1), TextOf(r, 2), TextOf(r, 3)});
+  for (const Row& r : mentions)
+    if (auto it = index.find(TextOf(r, 0)); it != index.end()) it->second->mention_ids.push_back(TextOf(r, 1));
+  auto rank = [](const std::string& role) { return role == "source" ? 0 : role == "target" ? 1 : 2; };
+  for (Store::EventView& v : out) {
+    std::sort(v.actors.begin(), v.actors.end(), [&](const auto& a, const auto& b) {
+      return std::make_tuple(rank(a.role), std::cref(a.canonical_name), std::cref(a.entity_id)) <
+             std::make_tuple(rank(b.role), std::cref(b.canonical_name), std::cref(b.entity_id));
+    });
+    std::sort(v.mention_ids.begin(), v.mention_ids.end());
+  }
+  return out;
+}
+
+}  // namespace newsflow::sink
