@@ -1117,7 +1117,8 @@ bool ArticleEventCollector::Compatible(const ArticleEvent& earlier, const Recogn
     return false;
   if (later.date && earlier.date && ToEventDate(*later.date, body_).iso() != earlier.date->iso()) return false;
   if (later.anaphoric) return true;
-  if (earlier.event.actors.empty() || later.actors.empty()) return false;
+  // A report without parties ("the meeting in Istanbul") and one naming them complete each other.
+  if (earlier.event.actors.empty() || later.actors.empty()) return true;
   std::set<std::string> sides;
   for (const EventActorRef& a : earlier.event.actors) sides.insert(side_(a.entity_id));
   for (const EventActorRef& a : later.actors)
