@@ -428,6 +428,44 @@ TEST_F(EventsTest, TriggerAndEvidenceOffsetsPointIntoTheBody) {
   EXPECT_EQ(events[0].sentence.In(body), "Jordan accused Egypt of delays.");
 }
 
+TEST_F(EventsTest, DiscussedTopicIsNoParty) {
+  const auto got = Run("en", "Jordan discussed the Egypt plan with Qatar.", {kJordanEn, kEgyptEn, kQatarEn});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:jordan", "kb:qatar"}));
+}
+
+TEST_F(EventsTest, DatelinePlaceIsNoActor) {
+  const auto got = Run("ar", "الدوحة - يجتمع وزراء خارجية فرنسا والأردن في مدينة عمان.",
+                       {{"الدوحة", "kb:doha"}, kFranceAr, kJordanAr, {"عمان", "kb:amman"}});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(got.events[0].location_id, "kb:amman");
+  for (const auto& a : got.events[0].actors) EXPECT_NE(a.entity_id, "kb:doha");
+}
+
+TEST_F(EventsTest, CoordinatedVerbKeepsTheSentenceSubject) {
+  const auto got = Run("vi", "Ông Ana Lima cảnh báo tình hình xấu đi, đồng thời kêu gọi Liên hợp quốc can thiệp.",
+                       {kLimaVi, kUnVi});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_SOURCE), Ids({"kb:ana-lima"}));
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_TARGET), Ids({"kb:united-nations"}));
+}
+
+TEST_F(EventsTest, ArabicArticleIsNotAPurposeMarker) {
+  // "الاجتماع" starts with the article ال, not with the purpose proclitic لـ: it is an event of
+  // its own, not the goal of the statement before it.
+  const auto got = Run("ar", "وأكدت فرنسا أن الاجتماع مع الأردن كان مثمرا.", {kFranceAr, kJordanAr});
+  const bool meeting = std::any_of(got.events.begin(), got.events.end(), [](const RecognizedEvent& e) { return Root(e) == "04"; });
+  EXPECT_TRUE(meeting);
+}
+
+TEST_F(EventsTest, TriggerWordsInsideTheObjectDoNotCutIt) {
+  // "đàm phán" (negotiation) inside "head of the negotiating delegation" belongs to the meeting.
+  const auto got = Run("vi", "Ana Lima đã gặp Trưởng đoàn đàm phán của Hamas Omar Said tại Doha.",
+                       {kLimaVi, kHamas, {"Omar Said", "kb:omar-said"}, {"Doha", "kb:doha"}});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:omar-said"}));
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
