@@ -799,7 +799,8 @@ class EntityRecognizer::SentencePass {
   void PersonsAfterCues() {
     for (size_t p : person_cues_) {
       if (ln_.cased) {
-        if (IsApposition(p)) ++p;
+        // The full stop of an abbreviated title ("Dr.", "Gen.") or an apposition separator.
+        if (p < toks_.size() && (toks_[p]->key == "." || IsApposition(p))) ++p;
         const size_t e = CasedRun(p);
         // A lone word after a title ("ông Lan", "Tổng thống Trump") cannot name a new entity
         // by itself: it only refers back to a name already seen (BackReferences), else nothing.

@@ -1,6 +1,8 @@
 #include "newsflow/extract/text.h"
 
+#include <nlohmann/json.hpp>
 #include <unicode/brkiter.h>
+#include <unicode/filteredbrk.h>
 #include <unicode/normalizer2.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
@@ -9,13 +11,14 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 
 namespace newsflow::extract {
 namespace {
 
-// RAII for the ICU C handles used by segmentation; deleters next to the types.
-using BreakIteratorPtr = std::unique_ptr<UBreakIterator, decltype(&ubrk_close)>;
+// RAII for the ICU C handle used by segmentation (deleter next to the type); break iterators are
+// ICU C++ objects owned by std::unique_ptr.
 using UTextPtr = std::unique_ptr<UText, decltype(&utext_close)>;
 
 // Characters that carry no letters but may sit inside a name: zero-width spaces / joiners,
@@ -248,22 +251,55 @@ std::vector<std::string> ArabicCliticVariants(std::string_view key) {
 }
 
 struct TextAnalyzer::Impl {
-  BreakIteratorPtr sentences{nullptr, &ubrk_close};
-  BreakIteratorPtr words{nullptr, &ubrk_close};
+  std::unique_ptr<icu::BreakIterator> sentences;
+  std::unique_ptr<icu::BreakIterator> words;
 };
 
 TextAnalyzer::TextAnalyzer() : impl_(std::make_unique<Impl>()) {}
 TextAnalyzer::~TextAnalyzer() = default;
 
-Result<std::unique_ptr<TextAnalyzer>> TextAnalyzer::Create() {
+Result<std::unique_ptr<TextAnalyzer>> TextAnalyzer::Create() { return Create({}); }
+
+Result<std::unique_ptr<TextAnalyzer>> TextAnalyzer::Create(const std::vector<std::string>& abbreviations) {
   std::unique_ptr<TextAnalyzer> a(new TextAnalyzer());  // private constructor: make_unique cannot reach it
   UErrorCode st = U_ZERO_ERROR;
-  // "ss=standard" suppresses breaks after common abbreviations ("Mr.", "U.S.").
-  a->impl_->sentences.reset(ubrk_open(UBRK_SENTENCE, "en@ss=standard", nullptr, 0, &st));
-  if (U_FAILURE(st)) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(st));
-  a->impl_->words.reset(ubrk_open(UBRK_WORD, "", nullptr, 0, &st));
-  if (U_FAILURE(st)) return Status::Internal(std::string("ICU word iterator: ") + u_errorName(st));
+  std::unique_ptr<icu::BreakIterator> plain(icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), st));
+  if (U_FAILURE(st) || !plain) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(st));
+  // ICU's English suppressions ("Mr.", "U.S.") plus the languages' own abbreviations.
+  std::unique_ptr<icu::FilteredBreakIteratorBuilder> filter(
+      icu::FilteredBreakIteratorBuilder::createInstance(icu::Locale::getEnglish(), st));
+  if (U_FAILURE(st) || !filter) return Status::Internal(std::string("ICU sentence filter: ") + u_errorName(st));
+  for (const auto& abbr : abbreviations) {
+    filter->suppressBreakAfter(icu::UnicodeString::fromUTF8(abbr), st);
+    if (U_FAILURE(st)) return Status::InvalidArgument("bad abbreviation \"" + abbr + "\"");
+  }
+  a->impl_->sentences.reset(filter->wrapIteratorWithFilter(plain.release(), st));
+  if (U_FAILURE(st) || !a->impl_->sentences) return Status::Internal(std::string("ICU sentence filter: ") + u_errorName(st));
+  a->impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), st));
+  if (U_FAILURE(st) || !a->impl_->words) return Status::Internal(std::string("ICU word iterator: ") + u_errorName(st));
   return a;
+}
+
+Result<std::vector<std::string>> LoadAbbreviations(const std::filesystem::path& kb_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  const auto lang_dir = kb_dir / "lang";
+  if (!std::filesystem::is_directory(lang_dir, ec)) return out;
+  std::vector<std::filesystem::path> files;
+  for (const auto& d : std::filesystem::directory_iterator(lang_dir, ec)) {
+    if (std::filesystem::exists(d.path() / "names.json", ec)) files.push_back(d.path() / "names.json");
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    try {
+      const auto j = nlohmann::json::parse(in);
+      for (const auto& a : j.value("abbreviations", nlohmann::json::array())) out.push_back(a.get<std::string>());
+    } catch (const nlohmann::json::exception& e) {
+      return Status::InvalidArgument(f.string() + ": " + e.what());
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -271,19 +307,17 @@ namespace {
 // Runs `bi` over text[begin, end) (UTF-8 UText: break positions are byte offsets) and calls
 // f(segment_begin, segment_end, rule_status) with absolute byte offsets.
 template <typename F>
-void ForEachSegment(UBreakIterator* bi, std::string_view text, uint32_t begin, uint32_t end, F&& f) {
+void ForEachSegment(icu::BreakIterator& bi, std::string_view text, uint32_t begin, uint32_t end, F&& f) {
   UErrorCode st = U_ZERO_ERROR;
   UTextPtr ut(utext_openUTF8(nullptr, text.data() + begin, static_cast<int64_t>(end - begin), &st),
               &utext_close);
   if (U_FAILURE(st)) return;
-  ubrk_setUText(bi, ut.get(), &st);
+  bi.setText(ut.get(), st);  // the iterator keeps its own shallow clone of the UText
   if (U_FAILURE(st)) return;
-  int32_t prev = ubrk_first(bi);
-  for (int32_t next = ubrk_next(bi); next != UBRK_DONE; prev = next, next = ubrk_next(bi)) {
-    f(begin + static_cast<uint32_t>(prev), begin + static_cast<uint32_t>(next), ubrk_getRuleStatus(bi));
+  int32_t prev = bi.first();
+  for (int32_t next = bi.next(); next != icu::BreakIterator::DONE; prev = next, next = bi.next()) {
+    f(begin + static_cast<uint32_t>(prev), begin + static_cast<uint32_t>(next), bi.getRuleStatus());
   }
-  // Detach before the UText goes away.
-  ubrk_setText(bi, nullptr, 0, &st);
 }
 
 bool IsLineBreak(std::string_view text, size_t i, size_t* len) {
@@ -325,7 +359,7 @@ std::vector<Span> TextAnalyzer::Sentences(std::string_view text) {
   size_t line_begin = 0;
   auto flush_line = [&](size_t b, size_t e) {
     if (e <= b) return;
-    ForEachSegment(impl_->sentences.get(), text, static_cast<uint32_t>(b), static_cast<uint32_t>(e),
+    ForEachSegment(*impl_->sentences, text, static_cast<uint32_t>(b), static_cast<uint32_t>(e),
                    [&](uint32_t sb, uint32_t se, int32_t) {
                      const Span s = Trim(text, sb, se);
                      if (!s.empty()) out.push_back(s);
@@ -351,7 +385,7 @@ std::vector<Token> TextAnalyzer::Words(std::string_view text, Span range) {
   // ICU splits a word at a zero-width space; a name with one inside is still one word, so an
   // invisible-only segment between two words glues them back together.
   bool glue_next = false;
-  ForEachSegment(impl_->words.get(), text, range.begin, range.end,
+  ForEachSegment(*impl_->words, text, range.begin, range.end,
                  [&](uint32_t b, uint32_t e, int32_t status) {
                    const std::string_view seg = text.substr(b, e - b);
                    if (IsInvisibleOnly(seg)) {

@@ -37,7 +37,9 @@ class EntitiesTest : public ::testing::Test {
     auto r = EntityRecognizer::Create(*kb_, NEWSFLOW_KB_DIR);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     recognizer_ = std::move(r).value().release();
-    auto a = TextAnalyzer::Create();
+    auto abbreviations = LoadAbbreviations(NEWSFLOW_KB_DIR);
+    ASSERT_TRUE(abbreviations.ok()) << abbreviations.status().ToString();
+    auto a = TextAnalyzer::Create(*abbreviations);
     ASSERT_TRUE(a.ok());
     analyzer_ = std::move(a).value().release();
   }
@@ -387,6 +389,7 @@ TEST_F(EntitiesTest, RecognizesUnknownPeopleAfterTitlesAndHonorifics) {
       {"en", "The decree was signed by President Marta Oyelaran on Friday.", "Marta Oyelaran"},
       {"en", "A spokesman, Tomas Rehnberg, denied the report.", "Tomas Rehnberg"},
       {"en", "Reporters asked spokesman Idris bin Tahir about the vote.", "Idris bin Tahir"},
+      {"en", "A statement from Dr. Leona Farrukh was read aloud.", "Leona Farrukh"},
       {"ar", "وقال الناطق باسم وزارة الزراعة، سامي عبد الرحيم، إن المحصول وفير.", "سامي عبد الرحيم"},
   };
   for (const auto& c : cases) {

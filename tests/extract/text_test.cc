@@ -166,6 +166,27 @@ TEST_F(TextAnalyzerTest, LineBreaksEndHeadlinesAndCaptions) {
   EXPECT_EQ(s[1].In(text), "Caption: two men shake hands");
 }
 
+TEST(TextAnalyzerAbbreviationTest, NoSentenceBreakAfterAListedAbbreviation) {
+  const std::string text = "Hôm qua GS. Trần Văn Lộc phát biểu. Sau đó Gen. Ortega left.";
+  auto plain = TextAnalyzer::Create();
+  auto with = TextAnalyzer::Create({"GS.", "Gen."});
+  ASSERT_TRUE(plain.ok() && with.ok());
+  EXPECT_GT((*plain)->Sentences(text).size(), 2u);
+  const auto s = (*with)->Sentences(text);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].In(text), "Hôm qua GS. Trần Văn Lộc phát biểu.");
+  EXPECT_EQ(s[1].begin, text.find("Sau"));
+}
+
+TEST(TextAnalyzerAbbreviationTest, LoadsTheLanguagesAbbreviations) {
+  auto a = LoadAbbreviations(NEWSFLOW_KB_DIR);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_TRUE(Contains(*a, "Dr.")) << "kb/lang/en/names.json lists it";
+  auto none = LoadAbbreviations("/nonexistent");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(TextAnalyzerTest, WordsCarryByteOffsetsKeysAndCapitalization) {
   const std::string text = "Ở Đà Nẵng, ông Lê nói: «سلام».";
   const auto words = analyzer_->Words(text, Span{0, static_cast<uint32_t>(text.size())});

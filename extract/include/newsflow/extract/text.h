@@ -1,6 +1,7 @@
 // Text normalization, matching keys and ICU segmentation.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,11 +36,17 @@ std::string LooseKey(std::string_view text);
 // "الولايات", "ولايات"}; "لحماس" -> {"لحماس", "حماس"}. For non-Arabic keys returns {key}.
 std::vector<std::string> ArabicCliticVariants(std::string_view key);
 
+// The "abbreviations" of every kb_dir/lang/*/names.json (words ending in a full stop that do not
+// end a sentence), for TextAnalyzer::Create. InvalidArgument on a malformed file.
+Result<std::vector<std::string>> LoadAbbreviations(const std::filesystem::path& kb_dir);
+
 // ICU sentence and word segmentation with byte offsets into the original UTF-8.
 // Holds ICU break iterators: create once per thread and reuse (creation costs ~100 µs).
 class TextAnalyzer {
  public:
   static Result<std::unique_ptr<TextAnalyzer>> Create();
+  // Also no sentence break after these abbreviations ("Dr.", "Gen.", "TP."): see LoadAbbreviations.
+  static Result<std::unique_ptr<TextAnalyzer>> Create(const std::vector<std::string>& abbreviations);
   ~TextAnalyzer();
 
   // Sentences of `text`, trimmed of surrounding whitespace; line breaks also end a sentence.
