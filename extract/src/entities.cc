@@ -692,8 +692,11 @@ class EntityRecognizer::SentencePass {
       at = p.b;
     }
     const bool quoted = it.b > 0 && IsQuote(it.b - 1) && IsQuote(it.e);
+    const bool person = im_.TypeOf(it.short_ids[0]) == v1::ENTITY_TYPE_PER;
     const bool acronym = IsAcronym(SpanOf(it.b, it.e).In(text_));
-    return (titled || quoted || acronym) ? it.short_ids[0] : "";
+    // A quoted lone word is a name of some kind (a person, an outlet, a platform); a title
+    // vouches only for a person.
+    return ((person && titled) || quoted || acronym) ? it.short_ids[0] : "";
   }
 
   // Where the name a title introduces starts (optionally after a parenthesized acronym, an
