@@ -23,7 +23,7 @@ done
 [[ -d "$CORPUS" ]] || { echo "demo.sh: corpus folder '$CORPUS' not found" >&2; exit 2; }
 
 scripts/setup.sh
-BIN="$ROOT/build"
+BIN="$ROOT/build/bin"
 
 RUN=$(mktemp -d /tmp/newsflow-demo.XXXXXX)
 STORE="$RUN/newsflow.db"
