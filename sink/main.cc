@@ -34,7 +34,7 @@ int Serve(int argc, char** argv) {
                  "one transaction; re-delivered messages change nothing. Subcommands read the store:\n"
                  "`events` lists the fused records, `status` counts rows, `wait` waits for articles.");
   args.AddKafka(&opts.kafka);
-  args.AddString("store", &opts.store_uri, "store: a SQLite path or sqlite:PATH, default newsflow.db (postgresql:// later)", "URI");
+  args.AddString("store", &opts.store_uri, "store: a SQLite path or sqlite:PATH (default newsflow.db), or postgresql://USER@HOST:PORT/DB", "URI");
   args.AddString("topic", &opts.topic, "events topic to consume (default newsflow.events)", "TOPIC");
   args.AddString("group", &opts.group, "consumer group id, default newsflow-sink (its offsets are kept in the store)", "ID");
   args.AddString("dead-letter-topic", &opts.dead_letter_topic, "dead-letter topic (default newsflow.deadletter)", "TOPIC");

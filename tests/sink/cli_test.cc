@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "newsflow/sink/store.h"
+#include "store_backends.h"
 #include "test_events.h"
 
 namespace newsflow::sink {
@@ -76,10 +77,40 @@ TEST(SinkCliTest, EventsStatusAndWaitReadAStore) {
   EXPECT_EQ(wait_none.status, 0) << wait_none.out;
   Outcome wait_more = Sink("wait --store " + db + " --articles 1 --timeout 1");
   EXPECT_EQ(wait_more.status, 1) << wait_more.out;
-  Outcome postgres = Sink("events --store postgresql://db/newsflow");
-  EXPECT_EQ(postgres.status, 2);
-  EXPECT_NE(postgres.out.find("postgresql store not built yet"), std::string::npos);
+  // No server on the port: a store error (exit 1) that says which, not a usage error.
+  Outcome no_server = Sink("events --store postgresql://postgres@127.0.0.1:1/newsflow");
+  EXPECT_EQ(no_server.status, 1) << no_server.out;
+  EXPECT_NE(no_server.out.find("postgresql connect"), std::string::npos) << no_server.out;
   std::filesystem::remove_all(tmpl);
+}
+
+TEST(SinkCliTest, EventsStatusAndWaitReadAPostgresStore) {
+  testing::PostgresBackend pg;
+  if (!pg.SetUp()) {
+    if (!pg.skip_reason.empty()) GTEST_SKIP() << pg.skip_reason;
+    FAIL() << "postgresql backend unavailable";
+  }
+  const std::string uri = pg.Uri("cli");
+  Outcome before = Sink("status --store '" + uri + "'");
+  EXPECT_EQ(before.status, 2) << before.out;  // reading never creates the schema
+  EXPECT_NE(before.out.find("no newsflow schema"), std::string::npos) << before.out;
+  {
+    auto store = OpenStore(uri);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    v1::ExtractOutput e;
+    *e.mutable_event() = testing::Report({"m1", "2025-12-16"});
+    ASSERT_TRUE((*store)->Apply({e}, {{"newsflow.events", 0, 1}}, "newsflow-sink").ok());
+  }
+  Outcome events = Sink("events --store '" + uri + "'");
+  EXPECT_EQ(events.status, 0) << events.out;
+  EXPECT_NE(events.out.find("042 Make a visit"), std::string::npos) << events.out;
+  EXPECT_NE(events.out.find("Kenya (source)"), std::string::npos) << events.out;
+  Outcome status = Sink("status --store '" + uri + "'");
+  EXPECT_EQ(status.status, 0) << status.out;
+  EXPECT_NE(status.out.find("records=1 mentions=1"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("partition=0 next=1"), std::string::npos) << status.out;
+  EXPECT_EQ(Sink("wait --store '" + uri + "' --articles 0 --timeout 5").status, 0);
+  EXPECT_EQ(Sink("wait --store '" + uri + "' --articles 1 --timeout 1").status, 1);
 }
 
 }  // namespace
