@@ -621,6 +621,11 @@ class EntityRecognizer::SentencePass {
     return it && (it->kind == ItemKind::kName || it->kind == ItemKind::kAdjective) &&
            im_.TypeOf(it->id) == v1::ENTITY_TYPE_GPE;
   }
+  bool NamedInSentence(const std::string& id) const {
+    return std::any_of(items_.begin(), items_.end(), [&](const Item& i) {
+      return (i.kind == ItemKind::kName || i.kind == ItemKind::kAdjective) && i.id == id;
+    });
+  }
   bool IsApposition(size_t pos) const { return pos < toks_.size() && ln_.apposition.count(toks_[pos]->key); }
   bool IsQuote(size_t pos) const { return pos < toks_.size() && ln_.quotes.count(toks_[pos]->key); }
   // A word no mention or cue took, that may be part of an unknown name.
@@ -675,7 +680,23 @@ class EntityRecognizer::SentencePass {
     const Item& it = items_[k];
     for (const auto& id : it.short_ids)
       if (Seen(id)) return id;
-    if (it.short_ids.size() != 1) return "";
+    // The candidates whose country or organization the article (or this sentence) names:
+    // "Tripoli" next to "Lebanon" is Tripoli, Lebanon.
+    std::vector<std::string> in_context;
+    for (const auto& id : it.short_ids) {
+      const KbEntity* e = im_.kb->Find(id);
+      if (!e) continue;
+      for (const auto& a : e->affiliations) {
+        if (Seen(a) || NamedInSentence(a)) {
+          in_context.push_back(id);
+          break;
+        }
+      }
+    }
+    const std::vector<std::string>& ids = in_context.size() == 1 ? in_context : it.short_ids;
+    if (ids.size() != 1) return "";
+    // A place or organization whose context fixes it needs nothing more.
+    if (in_context.size() == 1 && im_.TypeOf(ids[0]) != v1::ENTITY_TYPE_PER) return ids[0];
     // A title right before it, possibly with its country between ("Ngoại trưởng Thổ Nhĩ Kỳ
     // Fidan"), or its apposition separator.
     bool titled = false;
@@ -692,11 +713,11 @@ class EntityRecognizer::SentencePass {
       at = p.b;
     }
     const bool quoted = it.b > 0 && IsQuote(it.b - 1) && IsQuote(it.e);
-    const bool person = im_.TypeOf(it.short_ids[0]) == v1::ENTITY_TYPE_PER;
+    const bool person = im_.TypeOf(ids[0]) == v1::ENTITY_TYPE_PER;
     const bool acronym = IsAcronym(SpanOf(it.b, it.e).In(text_));
     // A quoted lone word is a name of some kind (a person, an outlet, a platform); a title
     // vouches only for a person.
-    return ((person && titled) || quoted || acronym) ? it.short_ids[0] : "";
+    return ((person && titled) || quoted || acronym) ? ids[0] : "";
   }
 
   // Where the name a title introduces starts (optionally after a parenthesized acronym, an

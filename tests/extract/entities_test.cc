@@ -336,6 +336,16 @@ TEST_F(EntitiesTest, AmbiguousShortFormResolvesOnlyThroughTheArticle) {
   EXPECT_EQ(f[2].id, "kb:dan-katz");
 }
 
+TEST_F(EntitiesTest, AmbiguousPlaceShortFormResolvesThroughItsCountry) {
+  EXPECT_TRUE(Run("Flights to Tripoli resumed on Monday.", "en").empty()) << "two cities are called Tripoli";
+  doc_ = DocumentEntities{};
+  EXPECT_EQ(Ids(Run("Lebanon's army said clashes in Tripoli had ended.", "en")),
+            (std::vector<std::string>{"kb:lebanon", "kb:tripoli-lebanon"}));
+  doc_ = DocumentEntities{};
+  EXPECT_EQ(Ids(Run("Libya reopened its airspace. Flights to Tripoli resumed.", "en")),
+            (std::vector<std::string>{"kb:libya", "kb:tripoli-libya"}));
+}
+
 TEST_F(EntitiesTest, AcronymShortFormMatchesOnlyAsWrittenInCapitals) {
   EXPECT_TRUE(Has(Run("Officials at MIT declined to comment.", "en"), "kb:national-intelligence-organization"));
   doc_ = DocumentEntities{};
