@@ -299,18 +299,25 @@ class SentenceAnalysis {
   }
   // Quotation marks: curly ones open and close; straight ones toggle. A sentence whose only quote
   // mark closes it began inside a quotation.
+  // A pair of quotes around a few words only ("قالن", “quốc gia bảo đảm”) marks a name or a
+  // term, not speech.
   void MarkQuoted() {
-    std::vector<bool> inside(toks_.size(), false);
+    std::vector<bool>& inside = quoted_;
+    inside.assign(toks_.size(), false);
     bool in = false;
-    size_t straight = 0, last_quote = SIZE_MAX;
+    size_t straight = 0, last_quote = SIZE_MAX, open = 0;
     for (size_t i = 0; i < toks_.size(); ++i) {
       const std::string_view w = toks_[i]->span.In(in_.text);
-      if (w == "“" || w == "«") in = true;
-      else if (w == "”" || w == "»") in = false;
-      else if (w == "\"") {
-        in = !in;
-        ++straight;
-        last_quote = i;
+      const bool opens = w == "“" || w == "«" || (w == "\"" && !in);
+      const bool closes = w == "”" || w == "»" || (w == "\"" && in);
+      if (w == "\"") ++straight, last_quote = i;
+      if (opens) {
+        in = true;
+        open = i;
+      } else if (closes) {
+        in = false;
+        if (i - open <= 5)
+          for (size_t j = open; j < i; ++j) inside[j] = false;
       }
       inside[i] = in;
     }
@@ -323,6 +330,10 @@ class SentenceAnalysis {
     for (TriggerHit& h : hits_) h.quoted = inside[h.first];
   }
   bool IsPunct(size_t i) const { return !toks_[i]->is_word; }
+  bool IsQuoteMark(size_t i) const {
+    const std::string_view w = toks_[i]->span.In(in_.text);
+    return w == "\"" || w == "“" || w == "”" || w == "«" || w == "»";
+  }
 
   // Headings and captions without a verb phrase ("Miami meeting") end without terminal
   // punctuation and are short; they report no event of their own.
@@ -539,6 +550,7 @@ class SentenceAnalysis {
     return false;
   }
   bool Eligible(const MentionInfo& m) const {
+    if (!quoted_.empty() && quoted_[m.first]) return false;  // named inside someone's words
     return m.known && !m.location && !m.reported && m.facts.type != v1::ENTITY_TYPE_LOC &&
            m.facts.type != v1::ENTITY_TYPE_UNSPECIFIED;
   }
@@ -765,8 +777,15 @@ class SentenceAnalysis {
         return r;
       }
     }
-    // Verb-subject-object: the subject right after the verb (a title may precede the name).
-    if (r_.vso) {
+    // Verb-subject-object: the subject right after the verb (a title may precede the name) -
+    // unless a name stands right before the verb ("أن قالن قد التقى"): then subject first.
+    bool subject_first_order = false;
+    if (auto k = LastLeft(lo, t.anchor, 2)) {
+      subject_first_order = true;
+      for (size_t i = mentions_[*k].last + 1; i < t.anchor; ++i)
+        subject_first_order &= !IsPunct(i) || IsQuoteMark(i);
+    }
+    if (r_.vso && !subject_first_order) {
       const size_t from = t.anchor < t.first ? t.anchor + 1 : after;
       const size_t subj_hi = t.anchor < t.first ? t.first : hi;
       if (auto k = FirstRight(from, subj_hi, 3, true)) {
@@ -791,6 +810,14 @@ class SentenceAnalysis {
           r.subject_first = mentions_[k].first;
           break;
         }
+    }
+    if (r.subject.empty() && t.def->frame == Frame::kSay) {
+      // "\"...,\" said Ana Lima": the speaker after the verb.
+      if (auto k = FirstRight(after, hi, 2, true)) {
+        r.subject = GroupFrom(*k, after, hi);
+        r.subject_first = mentions_[r.subject.front()].first;
+        return r;
+      }
     }
     if (auto o = FirstRight(after, hi, 8, true)) r.object = GroupFrom(*o, after, hi);
     CueGroups(after, hi, &r);
@@ -885,6 +912,7 @@ class SentenceAnalysis {
       bool has_subject = false;
       bool left_subject = false;  // the subject stands before a verb: a main-clause subject
       bool temporal = false;
+      bool weak = false;
       Frame frame = Frame::kSay;
       bool effect = false;
       int location_words = 0;  // words between the trigger and its place
@@ -930,6 +958,7 @@ class SentenceAnalysis {
       }
       b.ev.anaphoric = all_anaphoric || (ht.def->anaphoric && !ht.verbal);
       b.temporal = ht.temporal;
+      b.weak = ht.def->weak;
       b.subject = subject;
       b.has_subject = !subject.empty();
       std::set<std::string> seen;
@@ -1008,18 +1037,12 @@ class SentenceAnalysis {
           break;
       }
       if (!keep) continue;
-      const float strength = b.ev.cameo_code.size() > 0 && IsWeakCode(b) ? 0.6f : 0.9f;
+      const float strength = b.weak ? 0.6f : 0.9f;
       const float actors = std::min<size_t>(b.ev.actors.size(), 2) * 0.2f + 0.6f;
       b.ev.confidence = std::min(1.0f, strength * actors + (b.ev.location_id.empty() ? 0.0f : 0.05f));
       out.push_back(std::move(b.ev));
     }
     return out;
-  }
-  bool IsWeakCode(const auto& b) const {
-    for (const TriggerHit& h : hits_)
-      if (toks_[h.first]->span.begin == b.ev.trigger.begin || toks_[h.anchor]->span.begin == b.ev.trigger.begin)
-        return h.def->weak;
-    return false;
   }
 
   const LangRules& r_;
@@ -1034,6 +1057,7 @@ class SentenceAnalysis {
   // The cluster whose roles are being assigned: its own words ("đoàn đàm phán" inside "gặp
   // Trưởng đoàn đàm phán của Hamas") do not end its phrases.
   mutable int current_cluster_ = -1;
+  std::vector<bool> quoted_;  // per token: inside a quotation (speech)
 };
 
 }  // namespace

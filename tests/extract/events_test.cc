@@ -466,6 +466,19 @@ TEST_F(EventsTest, TriggerWordsInsideTheObjectDoNotCutIt) {
   EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:omar-said"}));
 }
 
+TEST_F(EventsTest, SpeakerAfterTheQuoteIsTheSource) {
+  const auto got = Run("en", "\"Egypt must open the border now,\" said Ana Lima.", {kEgyptEn, kLimaEn});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_SOURCE), Ids({"kb:ana-lima"}));
+}
+
+TEST_F(EventsTest, QuotedNameIsStillAnActor) {
+  const auto got = Run("ar", "وأشارت المصادر إلى أن \"آنا ليما\" قد التقى وفد حماس في الدوحة.",
+                       {kLimaAr, kHamasAr, {"الدوحة", "kb:doha"}});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:hamas"}));
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
