@@ -22,7 +22,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -d "$CORPUS" ]] || { echo "demo.sh: corpus folder '$CORPUS' not found" >&2; exit 2; }
 
-scripts/setup.sh
+scripts/setup.sh --target newsflow-broker --target newsflow-ingest --target newsflow-extract --target newsflow-sink
 BIN="$ROOT/build/bin"
 
 RUN=$(mktemp -d /tmp/newsflow-demo.XXXXXX)

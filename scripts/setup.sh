@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what newsflow needs from Debian 12 packages (only what is missing) and builds it.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
-#   scripts/setup.sh [--no-build] [--build-dir DIR] [--cmake-arg ARG]...
+#   scripts/setup.sh [--no-build] [--build-dir DIR] [--cmake-arg ARG]... [--target T]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR=build
 DO_BUILD=1
 CMAKE_ARGS=()
+TARGETS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) DO_BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     --cmake-arg) CMAKE_ARGS+=("$2"); shift ;;
+    --target) TARGETS+=(--target "$2"); shift ;;
     *) echo "setup.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -44,5 +46,5 @@ fi
 
 if [[ $DO_BUILD -eq 1 ]]; then
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${CMAKE_ARGS[@]}" >/dev/null
-  cmake --build "$BUILD_DIR" -j"$(nproc)"
+  cmake --build "$BUILD_DIR" -j"$(nproc)" "${TARGETS[@]}"
 fi
