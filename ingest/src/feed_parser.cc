@@ -196,7 +196,8 @@ void AppendHtml(const xmlNode* n, std::string* out) {
       const bool block = IsBlock(tag);
       if (block) *out += tag == "br" || tag == "td" || tag == "li" ? "\n" : "\n\n";
       AppendHtml(c, out);
-      if (block && tag != "br") *out += tag == "td" || tag == "li" ? "\n" : "\n\n";
+      // Line-level elements (br, li, td) only start a line: two list items are two lines.
+      if (block && tag != "br" && tag != "td" && tag != "li") *out += "\n\n";
     }
   }
 }
@@ -295,7 +296,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes) {
 std::optional<TimePoint> ParseRfc822Time(std::string_view s) {
   // Month and zone names are the RFC's protocol tokens (always English), not language data.
   static const LazyRE2 kRfc822 = {
-      R"((?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*)"
+      R"((?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*)"
       R"(([+-]\d{4}|[A-Za-z]{1,5})?)"};
   int d = 0, y = 0, h = 0, mi = 0;
   std::string mon, secs, zone;

@@ -6,55 +6,12 @@
 #include <fstream>
 
 #include "newsflow/ingest/source.h"
+#include "source_testing.h"
 
 namespace newsflow::ingest {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Records what a source hands over; stops after `stop_after` items when set.
-class RecordingSink : public ArticleSink {
- public:
-  struct Item {
-    std::string bytes, url, title, outlet, language, reject_reason, reject_detail;
-    v1::Origin origin = v1::ORIGIN_UNSPECIFIED;
-    std::optional<std::chrono::system_clock::time_point> published_at;
-  };
-  bool Accept(const RawArticle& raw) override {
-    items.push_back({std::string(raw.bytes), raw.url, raw.title, raw.outlet, raw.language, "", "", raw.origin,
-                     raw.published_at});
-    return stop_after == 0 || items.size() < stop_after;
-  }
-  bool Reject(std::string_view reason, std::string_view detail, std::string_view original,
-              std::string_view source) override {
-    items.push_back({std::string(original), std::string(source), "", "", "", std::string(reason), std::string(detail),
-                     v1::ORIGIN_UNSPECIFIED, std::nullopt});
-    return stop_after == 0 || items.size() < stop_after;
-  }
-  std::vector<Item> items;
-  size_t stop_after = 0;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("ingest_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void Write(const fs::path& rel, const std::string& content) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << content;
-  }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
 
 TEST(JsonlSourceTest, HandsOverFieldsAndRejectsBadLinesWithTheirNumbers) {
   TempDir dir;
@@ -70,30 +27,31 @@ TEST(JsonlSourceTest, HandsOverFieldsAndRejectsBadLinesWithTheirNumbers) {
   RecordingSink sink;
   const std::string file = (dir.path() / "in.jsonl").string();
   ASSERT_TRUE(MakeJsonlSource(file)->Run(sink).ok());
-  ASSERT_EQ(sink.items.size(), 6u);
-  EXPECT_EQ(sink.items[0].bytes, "Headline\n\nBody one.");
-  EXPECT_EQ(sink.items[0].url, "https://example.org/1");
-  EXPECT_EQ(sink.items[0].outlet, "Example");
-  EXPECT_EQ(sink.items[0].language, "en");
-  EXPECT_EQ(sink.items[0].origin, v1::ORIGIN_JSONL);
-  ASSERT_TRUE(sink.items[0].published_at.has_value());
-  EXPECT_EQ(std::chrono::system_clock::to_time_t(*sink.items[0].published_at), 1738569600);  // 08:00Z
-  EXPECT_EQ(sink.items[1].bytes, "Only a body field.");
-  EXPECT_EQ(sink.items[1].title, "A title");
-  EXPECT_EQ(sink.items[1].url, "jsonl:" + file + ":3") << "blank line 2 is skipped but still counted";
-  for (size_t i = 2; i < 6; ++i) EXPECT_EQ(sink.items[i].reject_reason, "bad_json") << i;
-  EXPECT_EQ(sink.items[2].url, "jsonl:" + file + ":4");
-  EXPECT_EQ(sink.items[2].bytes, "{not json") << "the original line is kept for the dead letter";
-  EXPECT_EQ(sink.items[3].reject_detail, "line 5: not a JSON object");
-  EXPECT_EQ(sink.items[4].reject_detail, "line 6: no \"text\" or \"body\"");
-  EXPECT_EQ(sink.items[5].url, "jsonl:" + file + ":7");
+  const auto items = sink.items();
+  ASSERT_EQ(items.size(), 6u);
+  EXPECT_EQ(items[0].bytes, "Headline\n\nBody one.");
+  EXPECT_EQ(items[0].url, "https://example.org/1");
+  EXPECT_EQ(items[0].outlet, "Example");
+  EXPECT_EQ(items[0].language, "en");
+  EXPECT_EQ(items[0].origin, v1::ORIGIN_JSONL);
+  ASSERT_TRUE(items[0].published_at.has_value());
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*items[0].published_at), 1738569600);  // 08:00Z
+  EXPECT_EQ(items[1].bytes, "Only a body field.");
+  EXPECT_EQ(items[1].title, "A title");
+  EXPECT_EQ(items[1].url, "jsonl:" + file + ":3") << "blank line 2 is skipped but still counted";
+  for (size_t i = 2; i < 6; ++i) EXPECT_EQ(items[i].reject_reason, "bad_json") << i;
+  EXPECT_EQ(items[2].url, "jsonl:" + file + ":4");
+  EXPECT_EQ(items[2].bytes, "{not json") << "the original line is kept for the dead letter";
+  EXPECT_EQ(items[3].reject_detail, "line 5: not a JSON object");
+  EXPECT_EQ(items[4].reject_detail, "line 6: no \"text\" or \"body\"");
+  EXPECT_EQ(items[5].url, "jsonl:" + file + ":7");
 }
 
 TEST(JsonlSourceTest, MissingFileIsNotFound) {
   RecordingSink sink;
   Status s = MakeJsonlSource("/nonexistent/in.jsonl")->Run(sink);
   EXPECT_EQ(s.code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(sink.items.empty());
+  EXPECT_TRUE(sink.items().empty());
 }
 
 TEST(ReplaySourceTest, ReadsRegularFilesRecursivelyInPathOrderSkippingHiddenOnes) {
@@ -107,7 +65,7 @@ TEST(ReplaySourceTest, ReadsRegularFilesRecursivelyInPathOrderSkippingHiddenOnes
   RecordingSink sink;
   ASSERT_TRUE(MakeReplaySource(dir.path())->Run(sink).ok());
   std::vector<std::string> bytes;
-  for (const auto& it : sink.items) {
+  for (const auto& it : sink.items()) {
     bytes.push_back(it.bytes);
     EXPECT_EQ(it.origin, v1::ORIGIN_REPLAY);
     EXPECT_TRUE(it.url.starts_with(dir.path().string())) << it.url;
@@ -121,16 +79,70 @@ TEST(ReplaySourceTest, LoopsUntilTheSinkStops) {
   dir.Write("2.txt", "two");
   RecordingSink sink;
   sink.stop_after = 5;
-  ASSERT_TRUE(MakeReplaySource(dir.path(), {.loop = true})->Run(sink).ok());
-  ASSERT_EQ(sink.items.size(), 5u);
-  EXPECT_EQ(sink.items[2].bytes, "one");
-  EXPECT_EQ(sink.items[4].bytes, "one");
+  ASSERT_TRUE(MakeReplaySource(dir.path(), ReplayOptions{.loop = true, .published_of = nullptr})->Run(sink).ok());
+  const auto items = sink.items();
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[2].bytes, "one");
+  EXPECT_EQ(items[4].bytes, "one");
 }
 
 TEST(ReplaySourceTest, MissingDirectoryIsNotFound) {
   RecordingSink sink;
   EXPECT_EQ(MakeReplaySource("/nonexistent/dir")->Run(sink).code(), ErrorCode::kNotFound);
 }
+
+TEST(ReplaySourceTest, ByPublishedSendsInDateOrderAndWaitsTheScaledGaps) {
+  TempDir dir;
+  // The first line carries the date for this test's dating function; "-" = undated.
+  dir.Write("1.txt", "2026-02-01T10:00:00Z\nTin thứ hai theo ngày");
+  dir.Write("2.txt", "-\nخبر بلا تاريخ");
+  dir.Write("3.txt", "2026-02-01T09:00:00Z\nFirst story by date");
+  dir.Write("4.txt", "2026-02-03T09:00:00Z\nA story two days later");
+  ReplayOptions o{.loop = false, .by_published = true, .speed = 60, .max_gap = std::chrono::minutes(30),
+                  .published_of = [](const RawArticle& raw) {
+                    return ParseIsoTime(raw.bytes.substr(0, raw.bytes.find('\n')));
+                  }};
+  RecordingSink sink;
+  ASSERT_TRUE(MakeReplaySource(dir.path(), o)->Run(sink).ok());
+  std::vector<std::string> order;
+  for (const auto& it : sink.items()) order.push_back(it.url.substr(it.url.size() - 5));
+  EXPECT_EQ(order, (std::vector<std::string>{"3.txt", "2.txt", "1.txt", "4.txt"}))
+      << "dated files sorted into the dated positions; the undated one keeps its place";
+  EXPECT_EQ(sink.waits(), (std::vector<std::chrono::milliseconds>{std::chrono::minutes(1), std::chrono::minutes(30)}))
+      << "one hour at 60x is a minute; two days at 60x (48 min) are capped at 30 min";
+  EXPECT_EQ(sink.expected_total, 4u);
+}
+
+struct PlanCase {
+  const char* name;
+  std::vector<int> hours;  // publication hour per input; -1 = undated
+  double speed;
+  int max_gap_s;
+  std::vector<ReplayStep> plan;
+};
+
+class PlanReplayTest : public ::testing::TestWithParam<PlanCase> {};
+
+TEST_P(PlanReplayTest, OrdersByDateAndScalesGaps) {
+  std::vector<std::optional<TimePoint>> published;
+  for (int h : GetParam().hours)
+    published.push_back(h < 0 ? std::nullopt : std::optional<TimePoint>(TimePoint(std::chrono::hours(h))));
+  EXPECT_EQ(PlanReplay(published, GetParam().speed, std::chrono::seconds(GetParam().max_gap_s)), GetParam().plan);
+}
+
+using std::chrono::milliseconds;
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PlanReplayTest,
+    ::testing::Values(
+        PlanCase{"empty", {}, 1, 10, {}},
+        PlanCase{"sorted", {1, 2, 4}, 3600, 10, {{0, milliseconds(0)}, {1, milliseconds(1000)}, {2, milliseconds(2000)}}},
+        PlanCase{"reversed", {5, 3, 1}, 7200, 10, {{2, milliseconds(0)}, {1, milliseconds(1000)}, {0, milliseconds(1000)}}},
+        PlanCase{"ties_keep_input_order", {2, 2, 1}, 1, 100, {{2, milliseconds(0)}, {0, milliseconds(100000)}, {1, milliseconds(0)}}},
+        PlanCase{"undated_keep_positions", {-1, 9, -1, 8}, 3600, 10,
+                 {{0, milliseconds(0)}, {3, milliseconds(0)}, {2, milliseconds(0)}, {1, milliseconds(1000)}}},
+        PlanCase{"all_undated", {-1, -1}, 1, 10, {{0, milliseconds(0)}, {1, milliseconds(0)}}},
+        PlanCase{"capped", {0, 1000}, 1, 5, {{0, milliseconds(0)}, {1, milliseconds(5000)}}}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 struct IsoCase {
   const char* text;
