@@ -745,6 +745,18 @@ class SentenceAnalysis {
       for (const Phrase& p : r_.participation.phrases)
         if (p.size() <= t.first && MatchPhrase(p, t.first - p.size(), nullptr))
           if (auto k = FirstRight(after, hi, 4, false)) AddGroup(&r.with, GroupFrom(*k, after, hi));
+      // "Israel and Hamas agreed to a ceasefire": the parties stand before the cue that makes it
+      // an event.
+      if (t.def->effect && r.subject.empty() && r.with.empty()) {
+        for (size_t i = t.first; i-- > lo;) {
+          if (!MatchAt(r_.effect_cues, i)) continue;
+          if (auto k = LastLeft(lo, i, 4)) {
+            r.subject = GroupFrom(*k, lo, i);
+            r.subject_first = mentions_[r.subject.front()].first;
+          }
+          break;
+        }
+      }
       if (r.subject.empty() && r.with.empty() && !t.def->anaphoric && !t.def->effect) {
         if (auto k = LastLeft(lo, t.first, 3)) {
           r.subject = GroupFrom(*k, lo, t.first);

@@ -479,6 +479,13 @@ TEST_F(EventsTest, QuotedNameIsStillAnActor) {
   EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:hamas"}));
 }
 
+TEST_F(EventsTest, PartiesThatAgreedToATruceAreItsParticipants) {
+  const auto got = Run("en", "Israel and Hamas agreed to a ceasefire on Sunday.", {kIsraelEn, kHamasEn});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(Root(got.events[0]), "08");
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:hamas", "kb:israel"}));
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
