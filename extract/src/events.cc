@@ -1079,11 +1079,11 @@ struct EventRecognizer::Impl {
   std::string fingerprint;
 };
 
-EventRecognizer::EventRecognizer() : impl_(std::make_unique<Impl>()) {}
+EventRecognizer::EventRecognizer(PassKey) : impl_(std::make_unique<Impl>()) {}
 EventRecognizer::~EventRecognizer() = default;
 
 Result<std::unique_ptr<EventRecognizer>> EventRecognizer::Load(const std::filesystem::path& kb_dir) {
-  std::unique_ptr<EventRecognizer> r(new EventRecognizer());
+  auto r = std::make_unique<EventRecognizer>(PassKey{});
   const std::filesystem::path lang_dir = kb_dir / "lang";
   std::error_code ec;
   if (!std::filesystem::is_directory(lang_dir, ec))

@@ -94,10 +94,11 @@ struct Extractor::Impl {
 };
 
 Extractor::Extractor() : impl_(std::make_unique<Impl>()) {}
+Extractor::Extractor(PassKey) : Extractor() {}
 Extractor::~Extractor() = default;
 
 Result<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& opts) {
-  std::unique_ptr<Extractor> x(new Extractor());
+  auto x = std::make_unique<Extractor>(PassKey{});
   Impl& m = *x->impl_;
   auto kb = KnowledgeBase::Load(opts.kb_dir);
   if (!kb.ok()) return kb.status();

@@ -25,7 +25,7 @@ using std::chrono::year;
 
 // A tiny world: ids -> facts.
 const std::map<std::string, EntityFacts>& World() {
-  static const auto* w = new std::map<std::string, EntityFacts>{
+  static const std::map<std::string, EntityFacts> w{
       {"kb:turkey", {v1::ENTITY_TYPE_GPE, true, {}}},
       {"kb:united-states", {v1::ENTITY_TYPE_GPE, true, {}}},
       {"kb:qatar", {v1::ENTITY_TYPE_GPE, true, {}}},
@@ -45,7 +45,7 @@ const std::map<std::string, EntityFacts>& World() {
       {"kb:omar-said", {v1::ENTITY_TYPE_PER, false, {"kb:hamas"}}},
       {"kb:john-park", {v1::ENTITY_TYPE_PER, false, {"kb:united-states"}}},
   };
-  return *w;
+  return w;
 }
 
 std::optional<EntityFacts> Facts(std::string_view id) {

@@ -69,10 +69,13 @@ struct SentenceEvents {
 };
 
 class EventRecognizer {
+  struct PassKey {};  // lets Load() use make_unique while construction stays private
+
  public:
   // Loads every kb_dir/lang/<lang>/{triggers.tsv,events.json}. InvalidArgument naming the file
   // (and line) of malformed data; a language folder without triggers.tsv is skipped.
   static Result<std::unique_ptr<EventRecognizer>> Load(const std::filesystem::path& kb_dir);
+  explicit EventRecognizer(PassKey);
   ~EventRecognizer();
 
   bool Supports(std::string_view lang) const;
@@ -86,7 +89,6 @@ class EventRecognizer {
   SentenceEvents Find(const SentenceInput& in, std::string_view lang, const EntityFactsFn& facts) const;
 
  private:
-  EventRecognizer();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

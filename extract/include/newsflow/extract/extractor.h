@@ -22,9 +22,12 @@ struct Extraction {
 };
 
 class Extractor {
+  struct PassKey {};  // lets Create() use make_unique while construction stays private
+
  public:
   // Loads the knowledge base and lexicons once (~tens of ms). InvalidArgument on bad data files.
   static Result<std::unique_ptr<Extractor>> Create(const ExtractorOptions& opts);
+  explicit Extractor(PassKey);
   ~Extractor();
 
   // Extracts one article. Deterministic: the same article (same ingested_at) gives the same
