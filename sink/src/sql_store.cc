@@ -47,12 +47,14 @@ class SqlStore final : public Store {
   Result<std::vector<EventView>> ListEvents() override;
 
  private:
-  Status ApplyInTransaction(const BatchRows& batch, const std::vector<PartitionOffset>& offsets,
+  Status ApplyInTransaction(BatchRows& batch, const std::vector<PartitionOffset>& offsets,
                             const std::string& consumer_group);
   Result<std::set<std::string>> GroupsToRefuse(const BatchRows& batch);
   Status Refuse(const std::set<std::string>& keys);
+  Status RefuseGroups(const std::vector<std::string>& keys);
+  Status LinkMentions(std::vector<Params> links);
   // Runs `head VALUES (..), (..) tail` over `rows`, as few statements as the dialect allows.
-  Status RunRows(const std::string& head, const std::string& tail, const std::vector<Params>& rows, const char* what,
+  Status RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows, const char* what,
                  std::vector<Row>* out = nullptr);
   // Runs `head IN (..) tail` over `values`, likewise.
   Status RunList(const std::string& head, const std::string& tail, const std::vector<std::string>& values,
@@ -64,33 +66,38 @@ class SqlStore final : public Store {
   bool read_only_;
 };
 
-template <typename Map>
-std::vector<Params> Values(const Map& m) {
+// The rows of a map keyed by primary key, in key order, moved out.
+std::vector<Params> Values(std::map<std::string, Params>& m) {
   std::vector<Params> out;
   out.reserve(m.size());
-  for (const auto& [key, row] : m) out.push_back(row);
+  for (auto& [key, row] : m) out.push_back(std::move(row));
   return out;
 }
 
-Status SqlStore::RunRows(const std::string& head, const std::string& tail, const std::vector<Params>& rows,
+Status SqlStore::RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows,
                          const char* what, std::vector<Row>* out) {
   if (rows.empty()) return Status::Ok();
   const size_t width = rows.front().size();
   const size_t per_statement = std::max<size_t>(1, std::min(d_.max_rows_per_statement, kMaxParams / width));
+  std::string sql;  // the statement for `sql_rows` rows; rebuilt only when that number changes
+  size_t sql_rows = 0;
   for (size_t begin = 0; begin < rows.size(); begin += per_statement) {
     const size_t end = std::min(rows.size(), begin + per_statement);
-    std::string sql = head + " VALUES ";
-    Params params;
-    params.reserve((end - begin) * width);
-    for (size_t r = begin; r < end; ++r) {
-      sql += r == begin ? "(" : ", (";
-      for (size_t c = 0; c < width; ++c) {
-        params.push_back(rows[r][c]);
-        sql += (c ? ", " : "") + Placeholder(d_, params.size());
+    if (end - begin != sql_rows) {
+      sql_rows = end - begin;
+      sql = head + " VALUES ";
+      for (size_t r = 0, p = 1; r < sql_rows; ++r) {
+        sql += r == 0 ? "(" : ", (";
+        for (size_t c = 0; c < width; ++c, ++p) sql += (c ? ", " : "") + Placeholder(d_, p);
+        sql += ")";
       }
-      sql += ")";
+      sql += " " + tail;
     }
-    auto result = db_->Query(sql + " " + tail, params, what);
+    Params params;
+    params.reserve(sql_rows * width);
+    for (size_t r = begin; r < end; ++r)
+      for (Param& p : rows[r]) params.push_back(std::move(p));
+    auto result = db_->Query(sql, params, what);
     if (!result.ok()) return result.status();
     if (out != nullptr) out->insert(out->end(), result->begin(), result->end());
   }
@@ -100,17 +107,20 @@ Status SqlStore::RunRows(const std::string& head, const std::string& tail, const
 Status SqlStore::RunList(const std::string& head, const std::string& tail, const std::vector<std::string>& values,
                          const char* what, std::vector<Row>* out) {
   const size_t per_statement = std::max<size_t>(1, std::min(d_.max_rows_per_statement, kMaxParams));
+  std::string sql;  // as in RunRows
+  size_t sql_values = 0;
   for (size_t begin = 0; begin < values.size(); begin += per_statement) {
     const size_t end = std::min(values.size(), begin + per_statement);
-    std::string sql = head + " IN (";
-    Params params;
-    for (size_t i = begin; i < end; ++i) {
-      params.push_back(values[i]);
-      sql += (i == begin ? "" : ", ") + Placeholder(d_, params.size());
+    if (end - begin != sql_values) {
+      sql_values = end - begin;
+      sql = head + " IN (";
+      for (size_t i = 1; i <= sql_values; ++i) sql += (i == 1 ? "" : ", ") + Placeholder(d_, i);
+      sql += ") " + tail;
     }
-    auto result = db_->Query(sql + ") " + tail, params, what);
+    Params params(values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(end));
+    auto result = db_->Query(sql, params, what);
     if (!result.ok()) return result.status();
-    if (out != nullptr) out->insert(out->end(), result->begin(), result->end());
+    if (out != nullptr) out->insert(out->end(), std::make_move_iterator(result->begin()), std::make_move_iterator(result->end()));
   }
   return Status::Ok();
 }
@@ -165,7 +175,7 @@ Result<std::set<std::string>> SqlStore::GroupsToRefuse(const BatchRows& batch) {
   return keys;
 }
 
-Status SqlStore::ApplyInTransaction(const BatchRows& batch, const std::vector<PartitionOffset>& offsets,
+Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<PartitionOffset>& offsets,
                                     const std::string& consumer_group) {
   auto groups = GroupsToRefuse(batch);
   if (!groups.ok()) return groups.status();
@@ -222,11 +232,22 @@ Status SqlStore::ApplyInTransaction(const BatchRows& batch, const std::vector<Pa
 }
 
 // Every record of the groups is recomputed from all their stored reports with Fuse(): the same
-// reports give the same records, whatever the order and batching they arrived in.
+// reports give the same records, whatever the order and batching they arrived in. Groups go as
+// many at a time as the dialect sends rows per statement: one round trip per step on a server,
+// and only one group's reports in memory at a time in-process.
 Status SqlStore::Refuse(const std::set<std::string>& keys) {
-  const std::vector<std::string> key_list(keys.begin(), keys.end());
+  std::vector<std::string> chunk;
+  for (auto it = keys.begin(); it != keys.end();) {
+    chunk.clear();
+    for (; it != keys.end() && chunk.size() < d_.max_rows_per_statement; ++it) chunk.push_back(*it);
+    if (Status s = RefuseGroups(chunk); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status SqlStore::RefuseGroups(const std::vector<std::string>& keys) {
   std::vector<Row> rows;
-  if (Status s = RunList(std::string("SELECT ") + kGroupColumns + " FROM mentions WHERE fusion_key", "", key_list,
+  if (Status s = RunList(std::string("SELECT ") + kGroupColumns + " FROM mentions WHERE fusion_key", "", keys,
                          "load fusion groups", &rows);
       !s.ok())
     return s;
@@ -236,27 +257,46 @@ Status SqlStore::Refuse(const std::set<std::string>& keys) {
     v1::Event e = ReportOfGroupRow(r);
     groups[e.fusion_key()].push_back(std::move(e));
   }
+  rows.clear();
   if (Status s = RunList("DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE fusion_key", ")",
-                         key_list, "delete record actors");
+                         keys, "delete record actors");
       !s.ok())
     return s;
-  if (Status s = RunList("DELETE FROM events WHERE fusion_key", "", key_list, "delete records"); !s.ok()) return s;
+  if (Status s = RunList("DELETE FROM events WHERE fusion_key", "", keys, "delete records"); !s.ok()) return s;
   RecordRows records;
   for (auto& [key, reports] : groups)
     for (const EventRecord& r : Fuse(key, std::move(reports))) AppendRecordRows(r, &records);
-  if (Status s = RunRows(InsertHead(kEventColumns), "", records.events, "insert records"); !s.ok()) return s;
-  if (Status s = RunRows(InsertHead(kEventActorColumns), "", records.actors, "insert record actors"); !s.ok()) return s;
-  if (Status s = RunRows("UPDATE mentions SET event_id = v.column2 FROM (", ") AS v WHERE mentions.id = v.column1",
-                         records.links, "link mentions");
+  if (Status s = RunRows(InsertHead(kEventColumns), "", std::move(records.events), "insert records"); !s.ok())
+    return s;
+  if (Status s = RunRows(InsertHead(kEventActorColumns), "", std::move(records.actors), "insert record actors");
       !s.ok())
     return s;
+  if (Status s = LinkMentions(std::move(records.links)); !s.ok()) return s;
   // Times come from the articles table, which may fill in later; the article's arrival re-fuses.
-  return RunList(std::string("UPDATE events SET first_published_at = (SELECT min(published_at") + d_.bytewise +
-                     ") FROM mentions WHERE event_id = events.id), first_ingested_at = (SELECT min(a.ingested_at" +
-                     d_.bytewise +
-                     ") FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.event_id = events.id)"
-                     " WHERE fusion_key",
-                 "", key_list, "record times");
+  // One aggregate over the groups' reports rather than a subquery per record: its plan stays an
+  // index scan even before the server has statistics on a young table.
+  return RunList(std::string("UPDATE events SET first_published_at = t.published, first_ingested_at = t.ingested"
+                             " FROM (SELECT m.event_id AS id, min(m.published_at") +
+                     d_.bytewise + ") AS published, min(a.ingested_at" + d_.bytewise +
+                     ") AS ingested FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.fusion_key",
+                 "GROUP BY m.event_id) AS t WHERE events.id = t.id", keys, "record times");
+}
+
+// Sets mentions.event_id from (mention id, record id) rows, writing only the rows that change (on
+// PostgreSQL every write is a new row version). One row at a time, a plain UPDATE; several, an
+// UPDATE joined to a VALUES list, which SQLite would materialize into a temporary table on
+// every statement.
+Status SqlStore::LinkMentions(std::vector<Params> links) {
+  if (d_.max_rows_per_statement == 1) {
+    const std::string sql = "UPDATE mentions SET event_id = " + Placeholder(d_, 2) + " WHERE id = " +
+                            Placeholder(d_, 1) + " AND event_id IS DISTINCT FROM " + Placeholder(d_, 2);
+    for (const Params& link : links)
+      if (auto r = db_->Query(sql, link, "link mentions"); !r.ok()) return r.status();
+    return Status::Ok();
+  }
+  return RunRows("UPDATE mentions SET event_id = v.column2 FROM (",
+                 ") AS v WHERE mentions.id = v.column1 AND mentions.event_id IS DISTINCT FROM v.column2",
+                 std::move(links), "link mentions");
 }
 
 Result<std::vector<PartitionOffset>> SqlStore::LoadOffsets(const std::string& consumer_group) {
