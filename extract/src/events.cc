@@ -62,7 +62,7 @@ struct LangRules {
   std::unordered_map<std::string, std::vector<size_t>> by_first;  // first key -> longest first
   CueList with, between, participation, location, location_fillers, reported, passive_before, passive_after,
       coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops, temporal, mediation,
-      shared_subject, definite_article, reported_end;
+      shared_subject, definite_article, reported_end, anterior;
 };
 
 std::string ReadFile(const std::filesystem::path& p, bool* ok) {
@@ -165,6 +165,7 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
       {"shared_subject", &rules->shared_subject},
       {"definite_article", &rules->definite_article},
       {"reported_end", &rules->reported_end},
+      {"anterior", &rules->anterior},
   };
   for (const auto& [name, list] : lists) {
     auto it = j.find(name);
@@ -252,6 +253,7 @@ class SentenceAnalysis {
     for (TriggerHit& h : hits_)
       if (h.def->effect && !EffectCueNear(h)) h.inert = true;
     MarkQuoted();
+    for (size_t i = 0; i < toks_.size() && !out.anterior; ++i) out.anterior = MatchAt(r_.anterior, i) > 0;
     if (!out.is_clause || hits_.empty()) {
       out.narrative_date = NarrativeDate({});
       return out;
@@ -1135,8 +1137,10 @@ ArticleEventCollector::ArticleEventCollector(std::string_view body, std::optiona
                                              SideFn side)
     : body_(body), publication_(std::move(publication)), side_(std::move(side)) {}
 
-std::optional<v1::EventDate> ArticleEventCollector::DateOf(const std::optional<DateMention>& own) const {
+std::optional<v1::EventDate> ArticleEventCollector::DateOf(const std::optional<DateMention>& own,
+                                                          bool anterior) const {
   if (own) return ToEventDate(*own, body_);
+  if (anterior) return std::nullopt;
   if (narrative_) {
     v1::EventDate d = ToEventDate(*narrative_, body_);
     d.clear_surface();
@@ -1191,7 +1195,7 @@ void ArticleEventCollector::Add(Span sentence, SentenceEvents se) {
     }
     if (ev.anaphoric && ev.actors.empty() && ev.location_id.empty()) continue;  // refers to nothing we hold
     Slot s;
-    s.ev.date = DateOf(ev.date);
+    s.ev.date = DateOf(ev.date, se.anterior);
     s.ev.event = std::move(ev);
     s.ev.sentence = sentence;
     s.last_sentence = idx;

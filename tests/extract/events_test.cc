@@ -380,6 +380,15 @@ TEST_F(EventsTest, LaterSentencesInheritTheNarrativeDate) {
   EXPECT_EQ(accuse->date->resolution(), v1::DATE_RESOLUTION_INHERITED);
 }
 
+TEST_F(EventsTest, AnEarlierEventDoesNotInheritTheNarrativeDate) {
+  const std::string body = "On 3 April 2024 France met Jordan in Paris. Jordan had earlier accused Egypt of delays.";
+  const auto events = RunArticle("en", body, {kFranceEn, kJordanEn, kEgyptEn, {"Paris", "kb:paris"}},
+                                 {{"3 April 2024", CivilDate{year(2024), month(4), day(3)}}});
+  const auto accuse = std::find_if(events.begin(), events.end(), [](const ArticleEvent& e) { return Root(e.event) == "11"; });
+  ASSERT_NE(accuse, events.end());
+  EXPECT_FALSE(accuse->date.has_value());
+}
+
 TEST_F(EventsTest, PublicationDateStandsInWhenTheTextGivesNone) {
   v1::EventDate pub;
   pub.set_iso("2024-05-06");

@@ -66,6 +66,9 @@ struct SentenceEvents {
   std::optional<DateMention> narrative_date;
   // False for headings and other verbless fragments: they set no events.
   bool is_clause = true;
+  // The sentence says its events happened before the narrative ("trước đó", "earlier"): they do
+  // not inherit the narrative date.
+  bool anterior = false;
 };
 
 class EventRecognizer {
@@ -111,7 +114,8 @@ using SideFn = std::function<std::string(std::string_view id)>;
 // lead on, and paragraphs are often one sentence long, so a per-paragraph scope would lose the
 // lead's date); otherwise the publication date (PUBLICATION); otherwise none. A narrative date
 // that was itself resolved against the ingest clock stays RELATIVE_CLOCK: inheriting it does not
-// make it more certain.
+// make it more certain. A sentence marked as earlier than the narrative ("trước đó", "previously")
+// inherits nothing: its events stay undated unless they state a date.
 //
 // Coreference: a report merges into a report of the same CAMEO root from the previous two
 // sentences when it refers back (anaphoric trigger) or shares an actor side, and neither the
@@ -126,7 +130,7 @@ class ArticleEventCollector {
   std::vector<ArticleEvent> Take();
 
  private:
-  std::optional<v1::EventDate> DateOf(const std::optional<DateMention>& own) const;
+  std::optional<v1::EventDate> DateOf(const std::optional<DateMention>& own, bool anterior) const;
   bool Compatible(const ArticleEvent& earlier, const RecognizedEvent& later) const;
 
   std::string_view body_;
