@@ -35,12 +35,10 @@ SqlDialect PostgresDialect() {
 }
 
 Status CreateSchema(PgSession& db) {
-  if (Status s = db.Begin(true); !s.ok()) return s;
-  Status s = db.Script(kSchemaLock, "schema lock");
-  if (s.ok()) s = db.Script(kPgSchemaSql, "create schema");
-  if (s.ok()) s = db.Commit();
-  if (!s.ok()) db.Rollback();
-  return s;
+  return db.InTransaction(true, [&] {
+    Status s = db.Script(kSchemaLock, "schema lock");
+    return s.ok() ? db.Script(kPgSchemaSql, "create schema") : s;
+  });
 }
 
 }  // namespace

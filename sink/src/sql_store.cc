@@ -1,6 +1,7 @@
 #include "sql_store.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -53,6 +54,10 @@ class SqlStore final : public Store {
   Status Refuse(const std::set<std::string>& keys);
   Status RefuseGroups(const std::vector<std::string>& keys);
   Status LinkMentions(std::vector<Params> links);
+  // Runs `rows` in as few statements as the dialect allows; `sql_for(n)` is the statement for n
+  // rows (n * row width parameters, at most max_params).
+  Status RunChunks(std::vector<Params> rows, size_t max_params, const std::function<std::string(size_t rows)>& sql_for,
+                   const char* what, std::vector<Row>* out);
   // Runs `head VALUES (..), (..) tail` over `rows`, as few statements as the dialect allows.
   Status RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows, const char* what,
                  std::vector<Row>* out = nullptr);
@@ -74,24 +79,19 @@ std::vector<Params> Values(std::map<std::string, Params>& m) {
   return out;
 }
 
-Status SqlStore::RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows,
-                         const char* what, std::vector<Row>* out) {
+Status SqlStore::RunChunks(std::vector<Params> rows, size_t max_params,
+                           const std::function<std::string(size_t rows)>& sql_for, const char* what,
+                           std::vector<Row>* out) {
   if (rows.empty()) return Status::Ok();
-  const size_t width = rows.front().size();
-  const size_t per_statement = std::max<size_t>(1, std::min(d_.max_rows_per_statement, kMaxParams / width));
+  const size_t width = std::max<size_t>(1, rows.front().size());
+  const size_t per_statement = std::max<size_t>(1, std::min(d_.max_rows_per_statement, max_params / width));
   std::string sql;  // the statement for `sql_rows` rows; rebuilt only when that number changes
   size_t sql_rows = 0;
   for (size_t begin = 0; begin < rows.size(); begin += per_statement) {
     const size_t end = std::min(rows.size(), begin + per_statement);
     if (end - begin != sql_rows) {
       sql_rows = end - begin;
-      sql = head + " VALUES ";
-      for (size_t r = 0, p = 1; r < sql_rows; ++r) {
-        sql += r == 0 ? "(" : ", (";
-        for (size_t c = 0; c < width; ++c, ++p) sql += (c ? ", " : "") + Placeholder(d_, p);
-        sql += ")";
-      }
-      sql += " " + tail;
+      sql = sql_for(sql_rows);
     }
     Params params;
     params.reserve(sql_rows * width);
@@ -99,30 +99,42 @@ Status SqlStore::RunRows(const std::string& head, const std::string& tail, std::
       for (Param& p : rows[r]) params.push_back(std::move(p));
     auto result = db_->Query(sql, params, what);
     if (!result.ok()) return result.status();
-    if (out != nullptr) out->insert(out->end(), result->begin(), result->end());
+    if (out != nullptr)
+      out->insert(out->end(), std::make_move_iterator(result->begin()), std::make_move_iterator(result->end()));
   }
   return Status::Ok();
 }
 
+Status SqlStore::RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows,
+                         const char* what, std::vector<Row>* out) {
+  const size_t width = rows.empty() ? 0 : rows.front().size();
+  return RunChunks(
+      std::move(rows), kMaxParams,
+      [&](size_t n) {
+        std::string sql = head + " VALUES ";
+        for (size_t r = 0, p = 1; r < n; ++r) {
+          sql += r == 0 ? "(" : ", (";
+          for (size_t c = 0; c < width; ++c, ++p) sql += (c ? ", " : "") + Placeholder(d_, p);
+          sql += ")";
+        }
+        return sql + " " + tail;
+      },
+      what, out);
+}
+
 Status SqlStore::RunList(const std::string& head, const std::string& tail, const std::vector<std::string>& values,
                          const char* what, std::vector<Row>* out) {
-  const size_t per_statement = std::max<size_t>(1, std::min(d_.max_rows_per_statement, kMaxParams));
-  std::string sql;  // as in RunRows
-  size_t sql_values = 0;
-  for (size_t begin = 0; begin < values.size(); begin += per_statement) {
-    const size_t end = std::min(values.size(), begin + per_statement);
-    if (end - begin != sql_values) {
-      sql_values = end - begin;
-      sql = head + " IN (";
-      for (size_t i = 1; i <= sql_values; ++i) sql += (i == 1 ? "" : ", ") + Placeholder(d_, i);
-      sql += ") " + tail;
-    }
-    Params params(values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(end));
-    auto result = db_->Query(sql, params, what);
-    if (!result.ok()) return result.status();
-    if (out != nullptr) out->insert(out->end(), std::make_move_iterator(result->begin()), std::make_move_iterator(result->end()));
-  }
-  return Status::Ok();
+  std::vector<Params> rows;
+  rows.reserve(values.size());
+  for (const std::string& v : values) rows.push_back({v});
+  return RunChunks(
+      std::move(rows), kMaxParams,
+      [&](size_t n) {
+        std::string sql = head + " IN (";
+        for (size_t i = 1; i <= n; ++i) sql += (i == 1 ? "" : ", ") + Placeholder(d_, i);
+        return sql + ") " + tail;
+      },
+      what, out);
 }
 
 Result<int64_t> SqlStore::QueryInt(const std::string& sql, const char* what) {
@@ -146,11 +158,8 @@ Status SqlStore::Apply(const std::vector<v1::ExtractOutput>& records, const std:
   if (read_only_) return Status::Unavailable("store opened read-only");
   auto batch = RowsOfBatch(records);
   if (!batch.ok()) return batch.status();
-  if (Status s = db_->Begin(true); !s.ok()) return s;
-  Status s = ApplyInTransaction(*batch, offsets, consumer_group);
-  if (s.ok()) s = db_->Commit();
-  if (!s.ok()) db_->Rollback();  // nothing partial stays: rows and offsets go together
-  return s;
+  // Rows and offsets go together, or neither does.
+  return db_->InTransaction(true, [&] { return ApplyInTransaction(*batch, offsets, consumer_group); });
 }
 
 // The groups whose records change: those the batch's reports join, those they leave (a
@@ -339,17 +348,16 @@ Result<int64_t> SqlStore::CountMissingMentions() {
 
 Result<std::vector<Store::EventView>> SqlStore::ListEvents() {
   // One snapshot, so the three queries agree.
-  if (Status s = db_->Begin(false); !s.ok()) return s;
   std::vector<std::vector<Row>> parts;
-  for (const char* sql : {kListEventsSql, kListActorsSql, kListMentionsSql}) {
-    auto rows = db_->Query(sql, {}, "list events");
-    if (!rows.ok()) {
-      db_->Rollback();
-      return rows.status();
+  Status s = db_->InTransaction(false, [&] {
+    for (const char* sql : {kListEventsSql, kListActorsSql, kListMentionsSql}) {
+      auto rows = db_->Query(sql, {}, "list events");
+      if (!rows.ok()) return rows.status();
+      parts.push_back(std::move(*rows));
     }
-    parts.push_back(std::move(*rows));
-  }
-  if (Status s = db_->Commit(); !s.ok()) return s;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
   return AssembleEvents(parts[0], parts[1], parts[2]);
 }
 

@@ -3,6 +3,7 @@
 // and parameterized statements) and a dialect (the few spellings that differ). Internal.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,16 @@ class SqlSession {
   virtual void Rollback() = 0;
   // Runs one statement; the rows it returns (none for writes). `what` names it in errors.
   virtual Result<std::vector<Row>> Query(const std::string& sql, const Params& params, const char* what) = 0;
+
+  // Runs `body` inside a transaction: committed when it returns Ok, else rolled back, so
+  // nothing partial is ever stored. The first failure is returned.
+  Status InTransaction(bool write, const std::function<Status()>& body) {
+    if (Status s = Begin(write); !s.ok()) return s;
+    Status s = body();
+    if (s.ok()) s = Commit();
+    if (!s.ok()) Rollback();
+    return s;
+  }
 };
 
 // How a database spells what standard SQL leaves open. Defaults are SQLite's.

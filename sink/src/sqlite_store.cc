@@ -72,13 +72,12 @@ Status Init(SqliteSession& session, bool read_only) {
   if (!has_schema.ok()) return has_schema.status();
   if (*has_schema > 0) return Status::Ok();
   if (read_only) return Status::InvalidArgument("store has no newsflow schema (opened read-only)");
-  if (Status s = session.Begin(true); !s.ok()) return s;
-  // Another process may have created it between the check and the lock.
-  auto again = CountSchemaTables(session);
-  Status s = again.ok() ? (*again == 0 ? db.Exec(kSchemaSql) : Status::Ok()) : again.status();
-  if (s.ok()) s = session.Commit();
-  if (!s.ok()) session.Rollback();
-  return s;
+  return session.InTransaction(true, [&] {
+    // Another process may have created it between the check and the lock.
+    auto again = CountSchemaTables(session);
+    if (!again.ok()) return again.status();
+    return *again == 0 ? db.Exec(kSchemaSql) : Status::Ok();
+  });
 }
 
 }  // namespace
