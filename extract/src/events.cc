@@ -469,7 +469,7 @@ class SentenceAnalysis {
       h.verbal = !best->noun;
       // Purpose: the marker before the trigger, or an Arabic proclitic lām ("لبحث").
       if (i > 0 && IsPurposeMarkerBefore(i)) h.purpose = true;
-      if (IsCueBefore(r_.temporal, i, prefix)) h.temporal = true;
+      if (IsCueBefore(r_.temporal, i)) h.temporal = true;
       // The proclitics before the matched word, without the article ("الاجتماع" is not "لـ").
       std::string clitics = prefix;
       for (const Phrase& a : r_.definite_article.phrases)
@@ -485,19 +485,13 @@ class SentenceAnalysis {
       i = last + 1;
     }
   }
-  // Cue `l` ends right before token i, or is the proclitic of token i ("وقبل" -> "قبل" is a word
-  // of its own, so only whole-word cues count here).
-  bool IsCueBefore(const CueList& l, size_t i, const std::string& /*prefix*/) const {
+  // A phrase of `l` ends right before token i ("sau cuộc gặp", "وقبل اجتماع").
+  bool IsCueBefore(const CueList& l, size_t i) const {
     for (const Phrase& p : l.phrases)
       if (p.size() <= i && MatchPhrase(p, i - p.size(), nullptr)) return true;
     return false;
   }
-  bool IsPurposeMarkerBefore(size_t i) const {
-    for (const Phrase& p : r_.purpose.phrases) {
-      if (p.size() <= i && MatchPhrase(p, i - p.size(), nullptr)) return true;
-    }
-    return false;
-  }
+  bool IsPurposeMarkerBefore(size_t i) const { return IsCueBefore(r_.purpose, i); }
 
   // A noun trigger after a light verb ("tiến hành các cuộc tiếp xúc", "عقد لقاءً", "held talks")
   // behaves as a verb standing where the light verb stands.
@@ -744,9 +738,8 @@ class SentenceAnalysis {
       }
       CueGroups(after, hi, &r);
       // "تشارك في اجتماع 7 دول هي A وB": a participation cue right before the noun.
-      for (const Phrase& p : r_.participation.phrases)
-        if (p.size() <= t.first && MatchPhrase(p, t.first - p.size(), nullptr))
-          if (auto k = FirstRight(after, hi, 4, false)) AddGroup(&r.with, GroupFrom(*k, after, hi));
+      if (IsCueBefore(r_.participation, t.first))
+        if (auto k = FirstRight(after, hi, 4, false)) AddGroup(&r.with, GroupFrom(*k, after, hi));
       // "Israel and Hamas agreed to a ceasefire": the parties stand before the cue that makes it
       // an event.
       if (t.def->effect && r.subject.empty() && r.with.empty()) {
