@@ -107,14 +107,6 @@ CREATE TABLE consumer_offsets (
   PRIMARY KEY (consumer_group, topic, partition)
 );
 
-CREATE INDEX mentions_by_fusion_key ON mentions (fusion_key);
-CREATE INDEX mentions_by_article ON mentions (article_id);
-CREATE INDEX mentions_by_event ON mentions (event_id);
-CREATE INDEX events_by_fusion_key ON events (fusion_key);
-CREATE INDEX events_by_date ON events (date_iso);
-CREATE INDEX events_by_root_code ON events (root_code, date_iso);
-CREATE INDEX event_actors_by_entity ON event_actors (entity_id);
-CREATE INDEX article_entities_by_entity ON article_entities (entity_id);
-CREATE INDEX articles_by_published ON articles (published_at);
+-- The indexes (schema_indexes.sql, shared with PostgreSQL) are appended at build time.
 
 INSERT INTO schema_version (version) VALUES (1);
