@@ -37,9 +37,10 @@ struct Flags {
 
 std::chrono::milliseconds Seconds(double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); }
 
-// Before logging is configured (flag errors) a plain line; after it, a log line in --log-format.
-int Fail(const std::string& message, int code, bool logging = false) {
-  if (logging) newsflow::Log(newsflow::LogLevel::kError, "failed", {{"error", message}});
+// One line in --log-format: "newsflow-ingest: <message>" as text (what scripts and people grep
+// for), or a JSON log line.
+int Fail(const std::string& message, int code, newsflow::LogFormat format) {
+  if (format == newsflow::LogFormat::kJson) newsflow::Log(newsflow::LogLevel::kError, "failed", {{"error", message}});
   else std::fprintf(stderr, "newsflow-ingest: %s\n", message.c_str());
   return code;
 }
@@ -82,23 +83,23 @@ int main(int argc, char** argv) {
   args.SetChoices("log-format", {"text", "json"});
   std::vector<std::string> pos;
   if (int rc = args.ParseOrExit(argc, argv, &pos); rc >= 0) return rc;
-
-  ingest::PublisherOptions popts{.topic = f.topic, .rate = f.rate, .limit = f.limit,
-                                 .progress_every = f.progress_every, .clock = std::nullopt};
-  if (!f.clock.empty()) {
-    popts.clock = ingest::ParseIsoTime(f.clock);
-    if (!popts.clock) return Fail("--clock expects ISO 8601, got '" + f.clock + "' (try --help)", 2);
-  }
-  if (f.max_bytes <= 0 || f.rate < 0 || f.limit < 0 || f.speed <= 0 || f.max_gap < 0 || f.interval <= 0 ||
-      f.timeout <= 0)
-    return Fail("--max-bytes, --rate, --limit, --speed, --max-gap, --interval, --timeout must be positive (try --help)", 2);
   LogFormat format = LogFormat::kText;
   ParseLogFormat(f.log_format, &format);
   ConfigureLogging("ingest", format, LogLevel::kInfo);
   InstallShutdownHandlers();
 
+  ingest::PublisherOptions popts{.topic = f.topic, .rate = f.rate, .limit = f.limit,
+                                 .progress_every = f.progress_every, .clock = std::nullopt};
+  if (!f.clock.empty()) {
+    popts.clock = ingest::ParseIsoTime(f.clock);
+    if (!popts.clock) return Fail("--clock expects ISO 8601, got '" + f.clock + "' (try --help)", 2, format);
+  }
+  if (f.max_bytes <= 0 || f.rate < 0 || f.limit < 0 || f.speed <= 0 || f.max_gap < 0 || f.interval <= 0 ||
+      f.timeout <= 0)
+    return Fail("--max-bytes, --rate, --limit, --speed, --max-gap, --interval, --timeout must be positive (try --help)", 2, format);
+
   auto parser = ingest::ArticleParser::Create(f.kb, {.max_bytes = static_cast<size_t>(f.max_bytes)});
-  if (!parser.ok()) return Fail(parser.status().message(), 2, true);
+  if (!parser.ok()) return Fail(parser.status().message(), 2, format);
   Metrics registry("newsflow_ingest");
   ingest::IngestMetrics metrics(registry);
 
@@ -135,22 +136,22 @@ int main(int argc, char** argv) {
          return ingest::MakeFeedSource(std::move(o));
        }}},
   };
-  if (pos.empty()) return Fail("missing subcommand: replay DIR | jsonl FILE|- | watch DIR | feed URL... (try --help)", 2);
+  if (pos.empty()) return Fail("missing subcommand: replay DIR | jsonl FILE|- | watch DIR | feed URL... (try --help)", 2, format);
   auto sub = sources.find(pos[0]);
-  if (sub == sources.end()) return Fail("unknown subcommand '" + pos[0] + "' (try --help)", 2);
+  if (sub == sources.end()) return Fail("unknown subcommand '" + pos[0] + "' (try --help)", 2, format);
   const std::vector<std::string> sub_args(pos.begin() + 1, pos.end());
   if (sub->second.arity == 1 ? sub_args.size() != 1 : sub_args.empty())
     return Fail(pos[0] + (sub->second.arity == 1 ? " takes exactly one argument" : " takes one or more URLs") +
-                    " (try --help)", 2);
+                    " (try --help)", 2, format);
 
   auto producer = Producer::Create(f.kafka);
-  if (!producer.ok()) return Fail(producer.status().message(), 2, true);
+  if (!producer.ok()) return Fail(producer.status().message(), 2, format);
   DeadLetterWriter dead_letters(producer->get(), f.dead_letter_topic, "ingest");
   ingest::Publisher publisher(parser->get(), producer->get(), &dead_letters, &metrics, popts);
   std::unique_ptr<MetricsServer> server;
   if (f.metrics_port >= 0) {
     auto started = MetricsServer::Start(static_cast<int>(f.metrics_port), &registry, [] { return !ShutdownRequested(); });
-    if (!started.ok()) return Fail(started.status().message(), 2, true);
+    if (!started.ok()) return Fail(started.status().message(), 2, format);
     server = std::move(*started);
     Log(LogLevel::kInfo, "metrics_listening", {{"port", std::to_string(server->port())}});
   }
@@ -168,6 +169,6 @@ int main(int argc, char** argv) {
                  n(publisher.read()).c_str(), n(publisher.produced()).c_str(), n(publisher.dead_lettered()).c_str(),
                  n((*producer)->delivered()).c_str(), done.ok() ? "" : (" (" + done.message() + ")").c_str());
   }
-  if (!run.ok()) return Fail(run.message(), run.code() == ErrorCode::kNotFound ? 2 : 1, true);
+  if (!run.ok()) return Fail(run.message(), run.code() == ErrorCode::kNotFound ? 2 : 1, format);
   return done.ok() ? 0 : 1;
 }

@@ -9,13 +9,16 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "newsflow/common/kafka.h"
 #include "newsflow/common/topics.h"
 #include "newsflow/v1/article.pb.h"
 #include "newsflow/v1/dead_letter.pb.h"
+#include "newsflow/ingest/feed.h"
 #include "process.h"
 #include "src/socket.h"
+#include "test_http_server.h"
 
 namespace newsflow {
 namespace {
@@ -291,6 +294,102 @@ TEST(IngestProcessTest, SigtermStopsAnEndlessReplayAndExitsZeroAfterFlushing) {
   const std::string err = ingest.Stderr();
   EXPECT_NE(err.find("newsflow-ingest: read "), std::string::npos) << err;
   EXPECT_EQ(err.find("(", err.find("newsflow-ingest: read ")), std::string::npos) << "every message acknowledged";
+}
+
+TEST(IngestProcessTest, WatchIngestsEachFileOnceAcrossARestartAndServesMetrics) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  const std::string in = b.dir() + "/inbox";
+  std::filesystem::create_directories(in);
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(in + "/" + name) << text; };
+  write("01.txt", "Thành phố mở thêm tuyến xe buýt điện\n\nTuyến mới nối sân bay với trung tâm.");
+  write("02.txt", "بدء موسم قطف الزيتون في القرى\n\nيتوقع المزارعون محصولا أكبر من العام الماضي.");
+  auto start = [&](const std::string& name) {
+    return std::make_unique<Process>(
+        name, std::vector<std::string>{NEWSFLOW_INGEST_BIN, "watch", in, "--brokers", b.kafka().brokers, "--kb",
+                                       NEWSFLOW_KB_DIR, "--metrics-port", "0", "--log-format", "json"},
+        b.dir());
+  };
+  auto first = start("watch-1");
+  ASSERT_TRUE(WaitUntil([&] { return first->Stderr().find("\"watching\"") != std::string::npos; }, 30s))
+      << first->Stderr();
+  write("03.txt", "Harbour bridge closes for repairs\n\nTraffic will use the ring road for two weeks.");
+  ASSERT_EQ(ReadTopic(b.kafka(), topics::kArticles, 3).size(), 3u);
+
+  // /metrics counts what was produced and acknowledged.
+  const std::string err = first->Stderr();
+  const size_t at = err.find("\"port\":\"");
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::string port = err.substr(at + 8, err.find('"', at + 8) - at - 8);
+  std::string metrics;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto r = ingest::HttpGet("http://127.0.0.1:" + port + "/metrics", "", "", {});
+        metrics = r.ok() ? r->body : r.status().message();
+        return metrics.find("newsflow_ingest_acknowledged 3") != std::string::npos;
+      },
+      20s))
+      << metrics;
+  EXPECT_NE(metrics.find("newsflow_ingest_articles_produced_total 3"), std::string::npos) << metrics;
+
+  first->Signal(SIGTERM);
+  ASSERT_EQ(first->Wait(30s), 0) << first->Stderr();
+  std::istringstream lines(first->Stderr());
+  for (std::string l; std::getline(lines, l);) EXPECT_TRUE(l.starts_with("{") && l.ends_with("}")) << "--log-format json: " << l;
+  EXPECT_NE(first->Stderr().find("\"read\":\"3\",\"produced\":\"3\""), std::string::npos) << first->Stderr();
+
+  write("04.txt", "Giải chạy đêm thu hút nghìn người\n\nCác vận động viên chạy qua cầu lúc nửa đêm.");
+  auto second = start("watch-2");
+  ASSERT_TRUE(WaitUntil([&] { return second->Stderr().find("\"watching\"") != std::string::npos; }, 30s))
+      << second->Stderr();
+  second->Signal(SIGTERM);
+  ASSERT_EQ(second->Wait(30s), 0) << second->Stderr();
+  EXPECT_NE(second->Stderr().find("\"read\":\"1\",\"produced\":\"1\""), std::string::npos)
+      << "only the file that landed while it was down: " << second->Stderr();
+  EXPECT_EQ(ReadTopic(b.kafka(), topics::kArticles, 4).size(), 4u);
+}
+
+TEST(IngestProcessTest, FeedOnceProducesItemsOnceAndDeadLettersAMalformedFeed) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  testing::TestHttpServer http;
+  ASSERT_TRUE(http.ok());
+  http.Serve("/vi.xml", {.bodies = {testing::ReadFeedFixture("rss_vi.xml")}});
+  http.Serve("/broken.xml", {.bodies = {testing::ReadFeedFixture("malformed.xml")}});
+  auto run = [&](const std::string& name) {
+    auto p = std::make_unique<Process>(
+        name, std::vector<std::string>{NEWSFLOW_INGEST_BIN, "feed", http.Url("/broken.xml"), http.Url("/vi.xml"),
+                                       "--once", "--state", b.dir() + "/feeds.state", "--brokers", b.kafka().brokers,
+                                       "--kb", NEWSFLOW_KB_DIR},
+        b.dir());
+    EXPECT_EQ(p->Wait(60s), 0) << p->Stderr();
+    return p->Stderr();
+  };
+  const std::string first = run("feed-1");
+  EXPECT_NE(first.find("read 4, produced 3, dead-lettered 1, acknowledged 4"), std::string::npos) << first;
+  EXPECT_NE(first.find("bad_feed"), std::string::npos) << "one log line names the bad feed: " << first;
+  const std::string second = run("feed-2");
+  EXPECT_NE(second.find("read 0, produced 0, dead-lettered 0"), std::string::npos) << second;
+  EXPECT_EQ(http.counts("/vi.xml").not_modified, 1);
+
+  auto articles = ReadTopic(b.kafka(), topics::kArticles, 3);
+  ASSERT_EQ(articles.size(), 3u);
+  for (const auto& r : articles) {
+    v1::Article a;
+    ASSERT_TRUE(a.ParseFromString(r.value));
+    EXPECT_EQ(a.origin(), v1::ORIGIN_FEED);
+    EXPECT_EQ(a.language(), "vi");
+    EXPECT_TRUE(a.url().starts_with("https://tin.example.vn/bai/")) << a.url();
+    EXPECT_FALSE(a.title().empty());
+    EXPECT_TRUE(a.has_published_at());
+  }
+  auto dead = ReadTopic(b.kafka(), topics::kDeadLetter, 1);
+  ASSERT_EQ(dead.size(), 1u);
+  v1::DeadLetter dl;
+  ASSERT_TRUE(dl.ParseFromString(dead[0].value));
+  EXPECT_EQ(dl.stage(), "ingest");
+  EXPECT_EQ(dl.reason(), "bad_feed");
+  EXPECT_EQ(dl.original(), testing::ReadFeedFixture("malformed.xml"));
 }
 
 TEST(IngestProcessTest, UnknownSubcommandAndBadFlagsExitTwoWithOneLine) {
