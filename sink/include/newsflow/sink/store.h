@@ -65,8 +65,10 @@ class Store {
 Status ValidateRecord(const v1::ExtractOutput& record);
 
 // Opens (creating the schema if needed) a store from a URI: a plain path or "sqlite:PATH" for
-// SQLite (WAL mode; "sqlite:PATH?mode=ro" opens it read-only), "postgresql://..." for PostgreSQL
-// (not built yet: InvalidArgument). Unavailable when the file cannot be opened.
+// SQLite (WAL mode; "sqlite:PATH?mode=ro" opens it read-only), "postgresql://..." or
+// "postgres://..." (a libpq URI) for PostgreSQL. Unavailable when the file cannot be opened or the
+// server cannot be reached (retry later); InvalidArgument for a bad URI or another schema version.
+// A Store is one connection: use it from one thread at a time.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& uri);
 
 // Opens an existing store for reading only (the `events`, `status` and `wait` commands): never
