@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -44,6 +45,17 @@ Result<FileStamp> Stamp(const fs::path& path) {
   const auto mtime = fs::last_write_time(path, ec);
   if (ec) return Status::NotFound(ec.message());
   return FileStamp{size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count()};
+}
+
+// True when some process has `path` open for writing: a read lease is refused (EAGAIN) exactly
+// then. Other failures (not our file, leases disabled) cannot tell, and say no.
+bool OpenForWriting(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  const bool busy = ::fcntl(fd, F_SETLEASE, F_RDLCK) != 0 && errno == EAGAIN;
+  if (!busy) ::fcntl(fd, F_SETLEASE, F_UNLCK);
+  ::close(fd);
+  return busy;
 }
 
 class WatchSource : public ArticleSource {
@@ -102,6 +114,8 @@ class WatchSource : public ArticleSource {
     state_.KeepOnlyFiles(present);
     for (const auto& name : present) {
       if (options_.should_stop()) break;
+      // Still being written: its IN_CLOSE_WRITE will come (the watch is already set).
+      if (OpenForWriting(dir_ / name)) continue;
       if (Status s = Ingest(name, sink); !s.ok() || stopped_) return s;
     }
     return Commit(sink);

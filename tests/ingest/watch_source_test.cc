@@ -87,6 +87,25 @@ TEST(WatchSourceTest, APartiallyWrittenFileWaitsUntilItIsClosed) {
   EXPECT_EQ(Bytes(sink)[2], "Nửa đầu của bài, và nửa sau.");
 }
 
+TEST(WatchSourceTest, AFileStillOpenForWritingAtStartWaitsUntilItIsClosed) {
+  TempDir dir;
+  std::ofstream partial(dir.path() / "slow.txt", std::ios::binary);
+  partial << "بدأت الكتابة قبل تشغيل المراقب" << std::flush;
+  dir.Write("done.txt", "Complete before the watcher started");
+  RecordingSink sink;
+  RunningWatch watch(dir.path(), &sink);
+  ASSERT_TRUE(Eventually([&] { return sink.items().size() == 1; }));
+  dir.Write("later.txt", "Landed after the start-up listing");
+  ASSERT_TRUE(Eventually([&] { return sink.items().size() == 2; }));
+  EXPECT_EQ(Bytes(sink), (std::vector<std::string>{"Complete before the watcher started",
+                                                   "Landed after the start-up listing"}))
+      << "the open file was skipped by the start-up listing";
+  partial << " وانتهت بعده." << std::flush;
+  partial.close();
+  ASSERT_TRUE(Eventually([&] { return sink.items().size() == 3; }));
+  EXPECT_EQ(Bytes(sink)[2], "بدأت الكتابة قبل تشغيل المراقب وانتهت بعده.");
+}
+
 TEST(WatchSourceTest, RestartIngestsOnlyWhatLandedWhileDownAndRewrittenFiles) {
   TempDir dir;
   dir.Write("one.txt", "First story");
