@@ -22,7 +22,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pick_port() {
   if [[ -n "${NEWSFLOW_PG_PORT:-}" ]]; then echo "$NEWSFLOW_PG_PORT"; return; fi
-  if [[ -f "$dir/port" ]]; then cat "$dir/port"; return; fi
+  # The last port again (the URI stays the same across a restart), unless something else took it.
+  if [[ -f "$dir/port" ]] && port_free "$(cat "$dir/port")"; then cat "$dir/port"; return; fi
   local p
   for p in $(seq 55432 55532); do
     if port_free "$p"; then echo "$p"; return; fi
@@ -53,7 +54,7 @@ start() {
   fi
   local port
   port=$(cat "$dir/port")
-  if ! as_owner "$bin/../bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+  if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname = 'newsflow'" 2>/dev/null | grep -q 1; then
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres newsflow 2>/dev/null ||
       as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d newsflow -tAc "SELECT 1" >/dev/null  # raced: exists
