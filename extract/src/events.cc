@@ -58,11 +58,12 @@ struct CueList {
 
 struct LangRules {
   bool vso = false;
+  bool genitive_needs_marker = false;  // English "talks of X": nouns take a genitive only after "of"
   std::vector<TriggerDef> triggers;
   std::unordered_map<std::string, std::vector<size_t>> by_first;  // first key -> longest first
   CueList with, between, participation, location, location_fillers, reported, passive_before, passive_after,
       coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops, temporal, mediation,
-      shared_subject, definite_article, reported_end, anterior;
+      shared_subject, definite_article, reported_end, anterior, genitive_markers;
 };
 
 std::string ReadFile(const std::filesystem::path& p, bool* ok) {
@@ -144,6 +145,8 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
   }
   if (!j.is_object()) return Status::InvalidArgument(file.string() + ": expected a JSON object");
   if (auto it = j.find("word_order"); it != j.end() && it->is_string()) rules->vso = it->get<std::string>() == "VSO";
+  if (auto it = j.find("genitive_needs_marker"); it != j.end() && it->is_boolean())
+    rules->genitive_needs_marker = it->get<bool>();
   const std::pair<const char*, CueList*> lists[] = {
       {"with", &rules->with},
       {"between", &rules->between},
@@ -166,6 +169,7 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
       {"definite_article", &rules->definite_article},
       {"reported_end", &rules->reported_end},
       {"anterior", &rules->anterior},
+      {"genitive_markers", &rules->genitive_markers},
   };
   for (const auto& [name, list] : lists) {
     auto it = j.find(name);
@@ -241,6 +245,7 @@ class SentenceAnalysis {
     for (size_t k = 0; k < mentions_.size(); ++k)
       for (size_t i = mentions_[k].first; i <= mentions_[k].last; ++i) mention_at_[i] = static_cast<int>(k);
     reported_.assign(toks_.size(), false);
+    in_location_.assign(toks_.size(), false);
   }
 
   SentenceEvents Run() {
@@ -386,9 +391,10 @@ class SentenceAnalysis {
     for (size_t i = 0; i < toks_.size(); ++i) {
       const size_t n = MatchAt(r_.location, i);
       if (!n || reported_[i]) continue;
-      size_t j = i + n;
+      size_t j = i + n, end = j;
       bool any = false;
       int fillers = 0;
+      std::vector<size_t> adjectives;  // "العاصمة الفنلندية هلسنكي", "إسطنبول التركية"
       while (j < toks_.size()) {
         const int k = mention_at_[j];
         if (k >= 0 && IsPlace(mentions_[k])) {
@@ -396,13 +402,14 @@ class SentenceAnalysis {
           m.location = true;
           if (!any || !m.facts.is_country) locations_.push_back({m.m->entity_id, m.first, m.facts.is_country});
           any = true;
-          j = m.last + 1;
+          j = end = m.last + 1;
           fillers = 0;
           continue;
         }
         if (k >= 0 && mentions_[k].m->kind == MentionKind::kAdjective && fillers < 3) {
-          mentions_[k].location = true;  // "إسطنبول التركية": part of the place, not an actor
+          adjectives.push_back(static_cast<size_t>(k));
           j = mentions_[k].last + 1;
+          if (any) end = j;
           ++fillers;
           continue;
         }
@@ -424,6 +431,10 @@ class SentenceAnalysis {
         }
         break;
       }
+      if (!any) continue;  // "في إطار الاتفاق": a preposition, not a place
+      for (size_t k : adjectives)
+        if (mentions_[k].last < end) mentions_[k].location = true;
+      for (size_t t = i; t < end; ++t) in_location_[t] = true;
     }
   }
 
@@ -553,9 +564,13 @@ class SentenceAnalysis {
 
   // Gap between token a (exclusive end of one mention) and b (start of the next): the number of
   // words that are not coordinators (a mention counts as one), or -1 if a stop lies in it.
-  int Gap(size_t a, size_t b) const {
+  int Gap(size_t a, size_t b, bool skip_places = false) const {
     int units = 0;
     for (size_t i = a; i < b;) {
+      if (skip_places && in_location_[i]) {  // "استقبل X في أنقرة وفدا": the place does not separate verb and object
+        ++i;
+        continue;
+      }
       if (const int k = mention_at_[i]; k >= 0) {
         ++units;
         i = mentions_[k].last + 1;
@@ -630,7 +645,7 @@ class SentenceAnalysis {
       const MentionInfo& m = mentions_[k];
       if (m.first < from || m.first >= hi) continue;
       if (!Eligible(m)) continue;
-      const int gap = Gap(from, m.first);
+      const int gap = Gap(from, m.first, true);
       if (gap < 0 || gap > max_gap) return std::nullopt;
       if (stop_at_punct) {
         for (size_t i = from; i < m.first; ++i)
@@ -686,6 +701,19 @@ class SentenceAnalysis {
     return {lo, hi};
   }
 
+  bool TrailingAttribution(const TriggerHit& t) const {
+    for (size_t i = t.last + 1; i < toks_.size(); ++i)
+      if (!IsPunct(i) || IsQuoteMark(i)) return false;
+    size_t words = 0;
+    for (size_t i = t.anchor; i-- > 0;) {
+      if (mention_at_[i] >= 0) return false;
+      if (toks_[i]->key == "," || toks_[i]->key == "،") return words > 0 && words <= 3;
+      if (IsPunct(i)) return false;
+      if (++words > 3) return false;
+    }
+    return false;
+  }
+
   bool SharedSubjectBefore(size_t lo, size_t anchor) const {
     const size_t from = lo >= 3 ? lo - 3 : 0;
     for (size_t i = from; i < anchor; ++i)
@@ -734,7 +762,11 @@ class SentenceAnalysis {
       // A noun: its own genitive ("viện trợ của Thổ Nhĩ Kỳ", "اجتماع رئيس مخابرات تركيا") unless
       // definite-anaphoric, then the cue groups; failing all, the nearest subject on the left.
       if (!t.def->anaphoric) {
-        if (auto k = FirstRight(after, hi, 3, true)) AddGroup(&r.subject, GroupFrom(*k, after, hi));
+        const size_t marker = MatchAt(r_.genitive_markers, after < toks_.size() ? after : 0);
+        if (!r_.genitive_needs_marker || (after < toks_.size() && marker)) {
+          const size_t from = r_.genitive_needs_marker ? after + marker : after;
+          if (auto k = FirstRight(from, hi, 3, true)) AddGroup(&r.subject, GroupFrom(*k, from, hi));
+        }
       }
       CueGroups(after, hi, &r);
       // "تشارك في اجتماع 7 دول هي A وB": a participation cue right before the noun.
@@ -752,7 +784,9 @@ class SentenceAnalysis {
           break;
         }
       }
-      if (r.subject.empty() && r.with.empty() && !t.def->anaphoric && !t.def->effect) {
+      // A weak noun ("aid", "المساعدات") is too often part of another clause's object to take a
+      // subject from its left.
+      if (r.subject.empty() && r.with.empty() && !t.def->anaphoric && !t.def->effect && !t.def->weak) {
         if (auto k = LastLeft(lo, t.first, 3)) {
           r.subject = GroupFrom(*k, lo, t.first);
           r.subject_first = mentions_[r.subject.front()].first;
@@ -804,6 +838,8 @@ class SentenceAnalysis {
         return r;
       }
     }
+    // "..., officials said.": a trailing attribution to someone unnamed.
+    if (t.def->frame == Frame::kSay && TrailingAttribution(t)) return r;
     // Subject-verb-object (and the Arabic subject-first order).
     if (auto k = LastLeft(lo, t.anchor, t.def->weak ? 4 : 8)) {
       r.subject = GroupFrom(*k, lo, t.anchor);
@@ -923,6 +959,8 @@ class SentenceAnalysis {
       Frame frame = Frame::kSay;
       bool effect = false;
       int location_words = 0;  // words between the trigger and its place
+      int cluster = -1;
+      size_t head = 0;
     };
     std::vector<Built> built;
     const std::vector<int> date_owner = DateOwners();
@@ -941,6 +979,8 @@ class SentenceAnalysis {
       }
       Built b;
       const TriggerHit& ht = hits_[head];
+      b.cluster = c;
+      b.head = head;
       b.frame = ht.def->frame;
       b.effect = ht.def->effect;
       b.head_last = ht.last;
@@ -1026,6 +1066,8 @@ class SentenceAnalysis {
       }
     }
     std::vector<RecognizedEvent> out;
+    std::vector<size_t> kept_heads;  // the head trigger of each kept event
+    std::vector<int> kept_clusters;
     for (Built& b : built) {
       const bool has_source = std::any_of(b.ev.actors.begin(), b.ev.actors.end(),
                                           [](const EventActorRef& a) { return a.role == v1::ACTOR_ROLE_SOURCE; });
@@ -1048,6 +1090,26 @@ class SentenceAnalysis {
       const float actors = std::min<size_t>(b.ev.actors.size(), 2) * 0.2f + 0.6f;
       b.ev.confidence = std::min(1.0f, strength * actors + (b.ev.location_id.empty() ? 0.0f : 0.05f));
       out.push_back(std::move(b.ev));
+      kept_heads.push_back(b.head);
+      kept_clusters.push_back(b.cluster);
+    }
+    // A date whose nearest trigger reported nothing ("met ... on Sunday, officials said") goes
+    // to the nearest event that has none.
+    for (size_t i = 0; i < in_.dates->size(); ++i) {
+      if (date_owner[i] >= 0 &&
+          std::find(kept_clusters.begin(), kept_clusters.end(), date_owner[i]) != kept_clusters.end())
+        continue;
+      const size_t pos = DatePos((*in_.dates)[i]);
+      if (pos >= toks_.size() || reported_[pos]) continue;
+      size_t best = SIZE_MAX, best_dist = SIZE_MAX;
+      for (size_t e = 0; e < out.size(); ++e) {
+        if (out[e].date) continue;
+        const TriggerHit& h = hits_[kept_heads[e]];
+        if (InSinceClauseAfter(h.last, pos)) continue;
+        const size_t dist = Dist(pos, h.anchor, h.first, h.last);
+        if (dist < best_dist) best = e, best_dist = dist;
+      }
+      if (best != SIZE_MAX) out[best].date = (*in_.dates)[i];
     }
     return out;
   }
@@ -1065,6 +1127,7 @@ class SentenceAnalysis {
   // Trưởng đoàn đàm phán của Hamas") do not end its phrases.
   mutable int current_cluster_ = -1;
   std::vector<bool> quoted_;  // per token: inside a quotation (speech)
+  std::vector<bool> in_location_;  // per token: part of a location phrase ("في مدينة إسطنبول")
 };
 
 }  // namespace

@@ -495,6 +495,37 @@ TEST_F(EventsTest, PartiesThatAgreedToATruceAreItsParticipants) {
   EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:hamas", "kb:israel"}));
 }
 
+TEST_F(EventsTest, TrailingUnnamedAttributionIsNoStatementAndLeavesItsDate) {
+  const CivilDate sunday{year(2024), month(6), day(2)};
+  const auto got = Run("en", "Ana Lima met Hamas officials in Cairo on Sunday, officials said.",
+                       {kLimaEn, kHamasEn, {"Cairo", "kb:cairo"}}, {{"Sunday", sunday, v1::DATE_RESOLUTION_RELATIVE_CLOCK}});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(Root(got.events[0]), "04");
+  ASSERT_TRUE(got.events[0].date.has_value());
+  EXPECT_EQ(got.events[0].date->date, sunday);
+}
+
+TEST_F(EventsTest, EnglishNounTakesItsPartyBeforeItNotTheNextObject) {
+  const auto got = Run("en", "Israeli airstrikes hit Cairo suburbs.",
+                       {{"Israeli", "kb:israel", MentionKind::kAdjective}, {"Cairo", "kb:cairo"}});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_SOURCE), Ids({"kb:israel"}));
+}
+
+TEST_F(EventsTest, PlaceBetweenVerbAndObjectDoesNotHideTheObject) {
+  const auto got = Run("ar", "استقبلت فرنسا في باريس وفدا من حماس.", {kFranceAr, {"باريس", "kb:paris"}, kHamasAr});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_SOURCE), Ids({"kb:france"}));
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_TARGET), Ids({"kb:hamas"}));
+  EXPECT_EQ(got.events[0].location_id, "kb:paris");
+}
+
+TEST_F(EventsTest, AidNamedInsideAnAccusationIsNoAidEvent) {
+  const auto got = Run("ar", "اتهمت فرنسا الأردن بعرقلة دخول المساعدات.", {kFranceAr, kJordanAr});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(Root(got.events[0]), "11");
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
