@@ -1,0 +1,144 @@
+// The pure parts both stores share (sink/src/store_rows.h) and the PostgreSQL error classes
+// (sink/src/pg_db.h): batch rows, reports read back, the listing order, retryable SQLSTATEs.
+#include "store_rows.h"
+
+#include <gtest/gtest.h>
+
+#include "pg_db.h"
+#include "test_events.h"
+
+namespace newsflow::sink {
+namespace {
+
+using testing::Report;
+
+v1::ExtractOutput Wrap(v1::Event e) {
+  v1::ExtractOutput out;
+  *out.mutable_event() = std::move(e);
+  return out;
+}
+
+v1::ExtractOutput ArticleWith(const std::string& title, std::vector<v1::Entity> entities) {
+  v1::ExtractOutput out;
+  out.mutable_article()->mutable_article()->set_id("art-1");
+  out.mutable_article()->mutable_article()->set_title(title);
+  for (auto& e : entities) *out.mutable_article()->add_entities() = std::move(e);
+  return out;
+}
+
+const std::string& Text(const Params& row, size_t i) { return std::get<std::string>(row.at(i)); }
+
+TEST(StoreRowsTest, TheLastCopyOfAnArticleOrReportInABatchWins) {
+  v1::Event first = Report({"m1", "2025-12-16"}, "fk-a"), second = Report({"m1", "2025-12-16"}, "fk-b");
+  second.mutable_mention()->set_sentence("Thủ tướng Kenya đã rời Addis Ababa.");
+  auto rows = RowsOfBatch({ArticleWith("Bản tin sáng", {}), Wrap(first), ArticleWith("Bản tin chiều", {}),
+                           Wrap(second)});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->articles.size(), 1u);
+  EXPECT_EQ(Text(rows->articles.at("art-1"), 3), "Bản tin chiều");
+  ASSERT_EQ(rows->mentions.size(), 1u);
+  EXPECT_EQ(Text(rows->mentions.at("m1"), 1), "fk-b");
+  EXPECT_EQ(Text(rows->mentions.at("m1"), 6), "Thủ tướng Kenya đã rời Addis Ababa.");
+  // Both groups the report named are the batch's; the store adds the one it left.
+  EXPECT_EQ(rows->fusion_keys, (std::set<std::string>{"fk-a", "fk-b"}));
+}
+
+TEST(StoreRowsTest, TheGreatestCopyOfAnEntityWinsInEitherOrder) {
+  const v1::Entity poor = testing::Entity("egypt", "Egypt", v1::ENTITY_TYPE_GPE);
+  const v1::Entity rich = testing::Entity("egypt", "Egypt", v1::ENTITY_TYPE_GPE, {"arab-league"});
+  v1::Entity provisional = rich;
+  provisional.set_from_kb(false);
+  provisional.add_affiliations("african-union");
+  for (const auto& order : std::vector<std::vector<v1::Entity>>{{poor, rich, provisional}, {provisional, rich, poor}}) {
+    auto rows = RowsOfBatch({ArticleWith("مصر", order)});
+    ASSERT_TRUE(rows.ok());
+    // Knowledge base first, then more affiliations.
+    EXPECT_EQ(Text(rows->entities.at("kb:egypt"), 4), "[\"arab-league\"]");
+    EXPECT_EQ(rows->article_entities.at("art-1"), (std::set<std::string>{"kb:egypt"}));
+  }
+}
+
+TEST(StoreRowsTest, AnInvalidRecordRejectsTheBatch) {
+  v1::Event no_code = Report({"m1", "2025-12-16"});
+  no_code.set_cameo_code("0");
+  EXPECT_EQ(RowsOfBatch({Wrap(Report({"m0", ""})), Wrap(no_code)}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RowsOfBatch({v1::ExtractOutput()}).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(StoreRowsTest, AStoredReportReadsBackAsTheReportFusionNeeds) {
+  // A mention row as both stores return it: text cells, NULL date, JSON actors and location.
+  const Row row = {"fk-1", "m7", "art-3", "ar", "الجزيرة", "وصل الوزير.", "0.75", "042", std::nullopt,
+                   std::nullopt, std::nullopt,
+                   R"([{"id":"kb:qatar","name":"Qatar","type":"gpe","role":"source","affiliations":["gcc"],"from_kb":true}])",
+                   R"({"id":"kb:doha","name":"Doha","type":"gpe","affiliations":[],"from_kb":true})"};
+  const v1::Event e = ReportOfGroupRow(row);
+  EXPECT_EQ(e.fusion_key(), "fk-1");
+  EXPECT_EQ(e.id(), "m7");
+  EXPECT_EQ(e.mention().language(), "ar");
+  EXPECT_FLOAT_EQ(e.mention().confidence(), 0.75f);
+  EXPECT_FALSE(e.has_date());
+  ASSERT_EQ(e.actors_size(), 1);
+  EXPECT_EQ(e.actors(0).role(), v1::ACTOR_ROLE_SOURCE);
+  EXPECT_EQ(e.actors(0).entity().affiliations(0), "gcc");
+  EXPECT_EQ(e.location().canonical_name(), "Doha");
+
+  // A hand-edited row of the wrong shape fuses without actors rather than failing.
+  Row broken = row;
+  broken[11] = R"({"not":"an array"})";
+  broken[12] = "not json";
+  const v1::Event b = ReportOfGroupRow(broken);
+  EXPECT_EQ(b.actors_size(), 0);
+  EXPECT_TRUE(b.location().id().empty());
+}
+
+TEST(StoreRowsTest, TheListingPutsUndatedLastAndSourcesFirst) {
+  const std::vector<Row> events = {
+      {"e-undated", "010", "01", std::nullopt, std::nullopt, "none", std::nullopt, std::nullopt, "1", "1", "en", "s"},
+      {"e-late", "042", "04", "2025-12-20", "day", "anchored", std::nullopt, std::nullopt, "2", "2", "ar,vi", "s"},
+      {"e-early", "042", "04", "2025-12", "month", "anchored", "kb:hanoi", "Hà Nội", "1", "1", "vi", "s"},
+  };
+  const std::vector<Row> actors = {{"e-late", "kb:b", "Bravo", "target"},
+                                   {"e-late", "kb:z", "Zulu", "participant"},
+                                   {"e-late", "kb:a", "Alpha", "source"},
+                                   {"e-gone", "kb:a", "Alpha", "source"}};
+  const std::vector<Row> mentions = {{"e-late", "m9"}, {"e-late", "m2"}, {"e-early", "m5"}};
+  const auto views = AssembleEvents(events, actors, mentions);
+  ASSERT_EQ(views.size(), 3u);
+  EXPECT_EQ(views[0].id, "e-early");
+  EXPECT_EQ(views[1].id, "e-late");
+  EXPECT_EQ(views[2].id, "e-undated");
+  EXPECT_EQ(views[0].location_name, "Hà Nội");
+  ASSERT_EQ(views[1].actors.size(), 3u);
+  EXPECT_EQ(views[1].actors[0].role, "source");
+  EXPECT_EQ(views[1].actors[1].role, "target");
+  EXPECT_EQ(views[1].actors[2].role, "participant");
+  EXPECT_EQ(views[1].mention_ids, (std::vector<std::string>{"m2", "m9"}));
+  EXPECT_EQ(views[1].mention_count, 2);
+}
+
+TEST(PgErrorTest, RetryableSqlStatesAreTheTransientOnes) {
+  struct Case {
+    const char* sqlstate;
+    bool transient;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"08006", true},   // connection failure
+           {"08001", true},   // cannot connect
+           {"40001", true},   // serialization failure
+           {"40P01", true},   // deadlock
+           {"57P01", true},   // admin shutdown
+           {"57P03", true},   // cannot connect now (starting up)
+           {"53300", true},   // too many connections
+           {"55P03", true},   // lock timeout
+           {"25006", true},   // read-only transaction (a standby)
+           {"", true},        // no answer at all
+           {"23505", false},  // unique violation: a bug, retrying changes nothing
+           {"42P01", false},  // undefined table
+           {"22021", false},  // invalid byte sequence
+           {"P0001", false},  // raised by a trigger
+       })
+    EXPECT_EQ(IsTransientSqlState(c.sqlstate), c.transient) << c.sqlstate;
+}
+
+}  // namespace
+}  // namespace newsflow::sink
