@@ -478,6 +478,11 @@ class SentenceAnalysis {
       h.last = last;
       h.anchor = i;
       h.verbal = !best->noun;
+      // A verb never carries the article: "القصف" (the shelling) is a noun like "الاجتماع".
+      for (const Phrase& a : r_.definite_article.phrases)
+        if (a.size() == 1 && prefix.size() >= a[0].size() &&
+            prefix.compare(prefix.size() - a[0].size(), a[0].size(), a[0]) == 0)
+          h.verbal = false;
       // Purpose: the marker before the trigger, or an Arabic proclitic lām ("لبحث").
       if (i > 0 && IsPurposeMarkerBefore(i)) h.purpose = true;
       if (IsCueBefore(r_.temporal, i)) h.temporal = true;
@@ -553,7 +558,7 @@ class SentenceAnalysis {
         MatchAt(r_.passive_before, i) || MatchAt(r_.passive_after, i))
       return true;
     for (const TriggerHit& h : hits_)
-      if (i >= h.first && i <= h.last && h.cluster != current_cluster_) return true;
+      if (i >= h.first && i <= h.last && (h.cluster != current_cluster_ || h.purpose)) return true;
     return false;
   }
   bool Eligible(const MentionInfo& m) const {
@@ -791,6 +796,15 @@ class SentenceAnalysis {
           r.subject = GroupFrom(*k, lo, t.first);
           r.subject_first = mentions_[r.subject.front()].first;
         }
+      }
+      return r;
+    }
+    // A purpose clause ("لبحث تطورات غزة", "to discuss X") has the main clause's subject, on
+    // its left; what follows it is its topic.
+    if (t.purpose) {
+      if (auto k = LastLeft(lo, t.anchor, 8)) {
+        r.subject = GroupFrom(*k, lo, t.anchor);
+        r.subject_first = mentions_[r.subject.front()].first;
       }
       return r;
     }

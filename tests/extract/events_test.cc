@@ -526,6 +526,30 @@ TEST_F(EventsTest, AidNamedInsideAnAccusationIsNoAidEvent) {
   EXPECT_EQ(Root(got.events[0]), "11");
 }
 
+TEST_F(EventsTest, ArabicDefiniteMasdarIsANounNotAVerb) {
+  // "condemned the Israeli shelling": Jordan condemns, Israel shells.
+  const auto got = Run("ar", "وأدانت الأردن القصف الإسرائيلي أمس.",
+                       {kJordanAr, {"الإسرائيلي", "kb:israel", MentionKind::kAdjective}});
+  const auto shelling = std::find_if(got.events.begin(), got.events.end(), [](const RecognizedEvent& e) { return Root(e) == "19"; });
+  ASSERT_NE(shelling, got.events.end());
+  EXPECT_EQ(WithRole(*shelling, v1::ACTOR_ROLE_SOURCE), Ids({"kb:israel"}));
+}
+
+TEST_F(EventsTest, PurposeClauseTopicIsNoParty) {
+  const auto got = Run("ar", "عقدت فرنسا والأردن اجتماعا في عمان لبحث تطورات مصر.",
+                       {kFranceAr, kJordanAr, {"عمان", "kb:amman"}, kEgyptAr});
+  ASSERT_EQ(got.events.size(), 1u);
+  EXPECT_EQ(WithRole(got.events[0], v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:france", "kb:jordan"}));
+  EXPECT_EQ(got.events[0].location_id, "kb:amman");
+}
+
+TEST_F(EventsTest, ComplementizerSeparatesTheSpeakerFromTheReportedSubject) {
+  const auto got = Run("ar", "أعلنت فرنسا، الثلاثاء، أن آنا ليما التقى وفد حماس.", {kFranceAr, kLimaAr, kHamasAr});
+  const auto meet = std::find_if(got.events.begin(), got.events.end(), [](const RecognizedEvent& e) { return Root(e) == "04"; });
+  ASSERT_NE(meet, got.events.end());
+  EXPECT_EQ(WithRole(*meet, v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:hamas"}));
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
