@@ -16,12 +16,7 @@ namespace newsflow::sink {
 namespace {
 
 using testing::Report;
-
-v1::ExtractOutput Wrap(v1::Event e) {
-  v1::ExtractOutput out;
-  *out.mutable_event() = std::move(e);
-  return out;
-}
+using testing::Wrap;
 
 // `n` reports of one group (one fusion key), dated over ten days of December in three languages.
 // Each names its own source actor, so that two writers share no entity row: nothing but the group

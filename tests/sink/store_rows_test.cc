@@ -11,12 +11,7 @@ namespace newsflow::sink {
 namespace {
 
 using testing::Report;
-
-v1::ExtractOutput Wrap(v1::Event e) {
-  v1::ExtractOutput out;
-  *out.mutable_event() = std::move(e);
-  return out;
-}
+using testing::Wrap;
 
 v1::ExtractOutput ArticleWith(const std::string& title, std::vector<v1::Entity> entities) {
   v1::ExtractOutput out;

@@ -23,13 +23,8 @@ namespace newsflow::sink {
 namespace {
 
 using testing::Report;
+using testing::Wrap;
 using testing::ReportSpec;
-
-v1::ExtractOutput Wrap(v1::Event e) {
-  v1::ExtractOutput out;
-  *out.mutable_event() = std::move(e);
-  return out;
-}
 
 v1::ExtractOutput Article(const std::string& id, const std::string& language, const std::string& title,
                           const std::string& body, std::vector<std::string> event_ids, int64_t ingested_s) {

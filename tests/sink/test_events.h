@@ -62,4 +62,11 @@ inline v1::Event Report(const ReportSpec& s, const std::string& fusion_key = "fk
   return e;
 }
 
+// A report as the sink receives it.
+inline v1::ExtractOutput Wrap(v1::Event e) {
+  v1::ExtractOutput out;
+  *out.mutable_event() = std::move(e);
+  return out;
+}
+
 }  // namespace newsflow::sink::testing
