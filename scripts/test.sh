@@ -7,5 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh --build-dir build --cmake-arg -DNEWSFLOW_WERROR=ON
+# A real PostgreSQL 15 server on loopback for the store conformance tests (stopped at exit).
+NEWSFLOW_TEST_PG_URI=$(scripts/pg.sh start)
+export NEWSFLOW_TEST_PG_URI
+trap 'scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 cd build
 ctest --output-on-failure --timeout 600 -j2 "$@"
