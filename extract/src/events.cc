@@ -975,6 +975,7 @@ class SentenceAnalysis {
       int location_words = 0;  // words between the trigger and its place
       int cluster = -1;
       size_t head = 0;
+      int nearest_actor_words = 1000;  // evidence strength: how close its parties stand
     };
     std::vector<Built> built;
     const std::vector<int> date_owner = DateOwners();
@@ -1027,6 +1028,9 @@ class SentenceAnalysis {
         for (size_t k : g) {
           const std::string& id = mentions_[k].m->entity_id;
           if (seen.insert(id).second) b.ev.actors.push_back({id, role});
+          const MentionInfo& m = mentions_[k];
+          const int d = m.last < ht.first ? WordDistance(m.last + 1, ht.first) : WordDistance(ht.last + 1, m.first);
+          b.nearest_actor_words = std::min(b.nearest_actor_words, d);
         }
       };
       switch (b.frame) {
@@ -1100,9 +1104,13 @@ class SentenceAnalysis {
           break;
       }
       if (!keep) continue;
+      // Confidence: trigger strength x how many parties (two make an interaction) x how close the
+      // nearest one stands, plus a little for a stated place.
       const float strength = b.weak ? 0.6f : 0.9f;
       const float actors = std::min<size_t>(b.ev.actors.size(), 2) * 0.2f + 0.6f;
-      b.ev.confidence = std::min(1.0f, strength * actors + (b.ev.location_id.empty() ? 0.0f : 0.05f));
+      const float distance = b.nearest_actor_words <= 3 ? 1.0f : b.nearest_actor_words <= 8 ? 0.9f : 0.8f;
+      b.ev.confidence =
+          std::min(1.0f, strength * actors * distance + (b.ev.location_id.empty() ? 0.0f : 0.05f));
       out.push_back(std::move(b.ev));
       kept_heads.push_back(b.head);
       kept_clusters.push_back(b.cluster);

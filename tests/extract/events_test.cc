@@ -550,6 +550,16 @@ TEST_F(EventsTest, ComplementizerSeparatesTheSpeakerFromTheReportedSubject) {
   EXPECT_EQ(WithRole(*meet, v1::ACTOR_ROLE_PARTICIPANT), Ids({"kb:ana-lima", "kb:hamas"}));
 }
 
+TEST_F(EventsTest, ConfidenceGrowsWithEvidence) {
+  const auto two_close = Run("en", "Jordan met Qatar in Cairo.", {kJordanEn, kQatarEn, {"Cairo", "kb:cairo"}});
+  const auto one_far = Run("en", "Jordan in a long statement on its website yesterday said it would wait.", {kJordanEn});
+  ASSERT_EQ(two_close.events.size(), 1u);
+  ASSERT_EQ(one_far.events.size(), 1u);
+  EXPECT_GT(two_close.events[0].confidence, one_far.events[0].confidence);
+  EXPECT_LE(two_close.events[0].confidence, 1.0f);
+  EXPECT_GT(one_far.events[0].confidence, 0.0f);
+}
+
 TEST_F(EventsTest, UnknownLanguageGivesNoEvents) {
   EXPECT_FALSE(recognizer_->Supports("xx"));
   EXPECT_TRUE(Run("xx", "Jordan met Qatar.", {kJordanEn, kQatarEn}).events.empty());
