@@ -1,0 +1,224 @@
+// Watches one end-to-end benchmark run from the outside, without touching the pipeline's code:
+//  - reads the articles topic (its own consumer group) for each article's ingested_at (ns);
+//  - polls the SQLite store every --poll-ms and records when each article's row first appears
+//    (so ingest-to-store latency has the poll interval as its resolution);
+//  - samples /proc of the pipeline's processes (peak RSS, CPU seconds) at the same pace;
+//  - stops when --articles rows are stored and every report they announce has arrived.
+//   newsflow-bench-watch --brokers B --store PATH --articles N [--pid NAME=PID]... [--poll-ms 50]
+// Prints `key=value` lines (scripts/bench.sh turns them into the results table).
+#include <sqlite3.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "newsflow/common/flags.h"
+#include "newsflow/common/kafka.h"
+#include "newsflow/sink/store.h"
+#include "newsflow/v1/article.pb.h"
+#include "proc_stats.h"
+
+namespace {
+
+using namespace newsflow;
+using WallClock = std::chrono::system_clock;
+
+struct SqliteDeleter {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using SqliteDb = std::unique_ptr<sqlite3, SqliteDeleter>;
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(WallClock::now().time_since_epoch()).count();
+}
+
+// ingested_at of every article seen on the topic, filled by a consumer thread.
+class IngestTimes {
+ public:
+  void Add(std::string id, int64_t ns, int64_t bytes) {
+    std::lock_guard lock(mu_);
+    if (times_.emplace(std::move(id), ns).second) bytes_ += bytes;
+  }
+  std::unordered_map<std::string, int64_t> Snapshot(int64_t* bytes) const {
+    std::lock_guard lock(mu_);
+    *bytes = bytes_;
+    return times_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int64_t> times_;  // guarded by mu_
+  int64_t bytes_ = 0;                                // title + body bytes, guarded by mu_
+};
+
+// New article ids in the store since the last call, read by rowid (upserts keep their rowid).
+class StorePoller {
+ public:
+  // Unavailable until the sink has created the file and its schema.
+  Status Open(const std::string& path) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    SqliteDb db(raw);
+    if (rc != SQLITE_OK) return Status::Unavailable(path + ": " + sqlite3_errstr(rc));
+    sqlite3_busy_timeout(db.get(), 200);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db.get(), "SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid", -1, &stmt,
+                           nullptr) != SQLITE_OK)
+      return Status::Unavailable(std::string("no articles table yet: ") + sqlite3_errmsg(db.get()));
+    db_ = std::move(db);
+    next_.reset(stmt);
+    return Status::Ok();
+  }
+  bool open() const { return db_ != nullptr; }
+
+  // Appends the new ids to `out`. A busy store is skipped until the next poll.
+  void Poll(std::vector<std::string>& out) {
+    sqlite3_stmt* s = next_.get();
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, last_rowid_);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      last_rowid_ = sqlite3_column_int64(s, 0);
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    }
+  }
+
+ private:
+  SqliteDb db_;
+  Statement next_;
+  int64_t last_rowid_ = 0;
+};
+
+struct Watched {
+  std::string name;
+  pid_t pid = 0;
+  bench::ProcStats last;  // last sample while the process was alive
+};
+
+double Percentile(std::vector<double> sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+  return sorted[std::min(rank, sorted.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  KafkaOptions kafka;
+  std::string store_path, topic = "newsflow.articles", group = "newsflow-bench-watch";
+  int64_t articles = 0, poll_ms = 50, timeout_s = 300;
+  std::vector<std::string> pid_flags;
+  ArgParser args("newsflow-bench-watch", "--store PATH --articles N [--pid NAME=PID]... [options]",
+                 "Measures an end-to-end run: ingest-to-store latency, throughput, peak RSS and CPU per process.");
+  args.AddKafka(&kafka);
+  args.AddString("store", &store_path, "the sink's SQLite file", "PATH");
+  args.AddInt("articles", &articles, "articles the run stores");
+  args.AddInt("poll-ms", &poll_ms, "store and /proc polling interval (latency resolution)", "MS");
+  args.AddInt("timeout", &timeout_s, "give up after this many seconds", "SECONDS");
+  args.AddString("topic", &topic, "articles topic", "NAME");
+  args.AddString("group", &group, "this watcher's consumer group", "ID");
+  args.AddRepeated("pid", &pid_flags, "a process to sample (repeatable)", "NAME=PID");
+  if (int rc = args.ParseOrExit(argc, argv, nullptr); rc >= 0) return rc;
+  if (store_path.empty() || articles < 1 || poll_ms < 1) {
+    std::fprintf(stderr, "newsflow-bench-watch: --store and --articles >= 1 are required\n");
+    return 2;
+  }
+  std::vector<Watched> procs;
+  for (const std::string& f : pid_flags) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "newsflow-bench-watch: --pid wants NAME=PID, got '%s'\n", f.c_str());
+      return 2;
+    }
+    procs.push_back({f.substr(0, eq), static_cast<pid_t>(std::stol(f.substr(eq + 1))), {}});
+  }
+
+  auto consumer = Consumer::Create(kafka, group, {topic});
+  if (!consumer.ok()) {
+    std::fprintf(stderr, "newsflow-bench-watch: %s\n", consumer.status().message().c_str());
+    return 1;
+  }
+  IngestTimes ingest_times;
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      KafkaMessage m = (*consumer)->Poll(std::chrono::milliseconds(100));
+      if (!m || m->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      v1::Article a;
+      if (!a.ParseFromArray(m->payload, static_cast<int>(m->len))) continue;
+      ingest_times.Add(a.id(), a.ingested_at().seconds() * 1'000'000'000 + a.ingested_at().nanos(),
+                       static_cast<int64_t>(a.title().size() + a.body().size()));
+    }
+  });
+
+  StorePoller poller;
+  std::map<std::string, int64_t> first_seen;  // article id -> wall clock ns of first sighting
+  std::unique_ptr<sink::Store> store;         // for the reports-arrived check
+  int64_t drained_ns = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  std::vector<std::string> fresh;
+  while (drained_ns == 0 && std::chrono::steady_clock::now() < deadline) {
+    const auto tick = std::chrono::steady_clock::now();
+    for (Watched& p : procs)
+      if (auto s = bench::ReadProcStats(p.pid)) p.last = *s;
+    if (!poller.open()) (void)poller.Open(store_path);
+    if (poller.open()) {
+      fresh.clear();
+      poller.Poll(fresh);
+      const int64_t now = NowNs();
+      for (std::string& id : fresh) first_seen.emplace(std::move(id), now);
+    }
+    if (static_cast<int64_t>(first_seen.size()) >= articles) {
+      if (!store) {
+        if (auto s = sink::OpenStoreReadOnly(store_path); s.ok()) store = std::move(*s);
+      }
+      if (store) {
+        auto missing = store->CountMissingMentions();
+        if (missing.ok() && *missing == 0) drained_ns = NowNs();
+      }
+    }
+    std::this_thread::sleep_until(tick + std::chrono::milliseconds(poll_ms));
+  }
+  stop = true;
+  reader.join();
+  (void)(*consumer)->Close();
+
+  int64_t bytes = 0;
+  const auto ingested = ingest_times.Snapshot(&bytes);
+  std::vector<double> latencies_ms;
+  int64_t first_ingest_ns = 0;
+  for (const auto& [id, ns] : ingested) {
+    if (first_ingest_ns == 0 || ns < first_ingest_ns) first_ingest_ns = ns;
+    if (auto it = first_seen.find(id); it != first_seen.end())
+      latencies_ms.push_back(static_cast<double>(it->second - ns) / 1e6);
+  }
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  std::printf("articles_stored=%zu\narticles_on_topic=%zu\n", first_seen.size(), ingested.size());
+  std::printf("drained=%d\n", drained_ns != 0 ? 1 : 0);
+  const double seconds = drained_ns && first_ingest_ns ? static_cast<double>(drained_ns - first_ingest_ns) / 1e9 : 0;
+  std::printf("end_to_end_s=%.3f\n", seconds);
+  std::printf("article_bytes=%lld\n", static_cast<long long>(bytes));
+  if (seconds > 0) {
+    std::printf("articles_per_s=%.1f\nmb_per_s=%.3f\n", static_cast<double>(first_seen.size()) / seconds,
+                static_cast<double>(bytes) / seconds / 1e6);
+  }
+  std::printf("latency_samples=%zu\nlatency_resolution_ms=%lld\n", latencies_ms.size(), static_cast<long long>(poll_ms));
+  std::printf("latency_p50_ms=%.1f\nlatency_p99_ms=%.1f\nlatency_max_ms=%.1f\n", Percentile(latencies_ms, 0.50),
+              Percentile(latencies_ms, 0.99), latencies_ms.empty() ? 0.0 : latencies_ms.back());
+  for (const Watched& p : procs)
+    std::printf("proc_%s_hwm_mb=%.1f\nproc_%s_cpu_s=%.2f\n", p.name.c_str(), p.last.hwm_mb, p.name.c_str(),
+                p.last.cpu_s);
+  return drained_ns != 0 ? 0 : 1;
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The benchmark command: builds Release, runs the micro-benchmarks, the extractor start-up probe,
+# the raw broker ceiling and the end-to-end pipeline (broker, sink on SQLite, N extractors, ingest
+# replaying a corpus at full speed, then at a fixed rate for latency), and prints every figure next
+# to its target with PASS / MISS.
+#   scripts/bench.sh [--articles K] [--corpus DIR] [--extractors "1 2"] [--rate R] [--markdown]
+#                    [--skip-micro] [--keep]
+# --articles K     corpus size generated with newsflow-corpusgen (default 5000), ignored with --corpus
+# --corpus DIR     replay this folder instead (one file = one article)
+# --extractors L   extractor counts for the throughput runs (default "1 2")
+# --rate R         articles/s of the latency run (default 500)
+# --markdown       also write the results table into docs/performance.md (between its markers)
+# --keep           keep the run folder (logs, stores, corpus)
+# The machine is shared and noisy: compare ratios measured within one run, not across runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+ARTICLES=5000
+CORPUS=""
+EXTRACTORS="1 2"
+RATE=500
+MARKDOWN=0
+SKIP_MICRO=0
+KEEP=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --articles) ARTICLES="$2"; shift ;;
+    --corpus) CORPUS="$2"; shift ;;
+    --extractors) EXTRACTORS="$2"; shift ;;
+    --rate) RATE="$2"; shift ;;
+    --markdown) MARKDOWN=1 ;;
+    --skip-micro) SKIP_MICRO=1 ;;
+    --keep) KEEP=1 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+COMMAND="scripts/bench.sh --articles $ARTICLES${CORPUS:+ --corpus $CORPUS} --extractors \"$EXTRACTORS\" --rate $RATE"
+
+BUILD=${NEWSFLOW_BENCH_BUILD:-$ROOT/build-bench}
+# -O2: GCC 12 at -O3 reports a false -Wrestrict in common/src/kafka.cc, which -Werror turns fatal.
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" >/dev/null
+cmake --build "$BUILD" -j2 --target newsflow-broker newsflow-ingest newsflow-extract newsflow-sink \
+  newsflow-corpusgen newsflow-micro-bench newsflow-bench-startup newsflow-broker-ceiling newsflow-bench-watch \
+  >"${TMPDIR:-/tmp}/newsflow-bench-build.log" 2>&1 || { tail -n 30 "${TMPDIR:-/tmp}/newsflow-bench-build.log" >&2; exit 1; }
+BIN="$BUILD/bin"
+
+RUN=$(mktemp -d /tmp/newsflow-bench.XXXXXX)
+PIDS=()
+stop_all() {  # SIGTERM every process we started, then reap them
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+cleanup() {
+  local rc=$?
+  stop_all
+  if [[ $KEEP -eq 1 || $rc -ne 0 ]]; then echo "bench: run folder kept: $RUN" >&2; else rm -rf "$RUN"; fi
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@"; do
+    if (( SECONDS >= deadline )); then echo "bench: timed out waiting for $what (logs in $RUN)" >&2; return 1; fi
+    sleep 0.1
+  done
+}
+kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }       # kv FILE KEY: a key=value line's value
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }  # calc EXPR [DECIMALS]
+verdict() { awk "BEGIN { print (($1) ? \"PASS\" : \"MISS\") }"; }
+
+# ---- corpus
+if [[ -z "$CORPUS" ]]; then
+  CORPUS="$RUN/corpus"
+  "$BIN/newsflow-corpusgen" --seeds "$ROOT/seeds" --out "$CORPUS" --count "$ARTICLES" --seed 1 >/dev/null
+fi
+[[ -d "$CORPUS" ]] || { echo "bench.sh: corpus folder '$CORPUS' not found" >&2; exit 2; }
+K=$(find "$CORPUS" -type f ! -name '.*' | wc -l)
+CORPUS_BYTES=$(find "$CORPUS" -type f ! -name '.*' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+echo "== corpus: $K articles, $CORPUS_BYTES bytes ($CORPUS)"
+
+# ---- micro-benchmarks (single thread = per core)
+MICRO="$RUN/micro.json"
+if [[ $SKIP_MICRO -eq 0 ]]; then
+  echo "== micro-benchmarks"
+  "$BIN/newsflow-micro-bench" --benchmark_out="$MICRO" --benchmark_out_format=json \
+    --benchmark_counters_tabular=true
+else
+  echo '{"benchmarks": []}' >"$MICRO"
+fi
+micro() {  # micro NAME FIELD: a field of one benchmark's result (0 when absent)
+  jq -r --arg n "$1" --arg f "$2" '[.benchmarks[] | select(.name == $n) | .[$f]][0] // 0' "$MICRO"
+}
+
+echo "== extractor start-up"
+"$BIN/newsflow-bench-startup" | tee "$RUN/startup.txt"
+
+start_broker() {  # start_broker DIR: a fresh dev broker; sets BROKERS
+  "$BIN/newsflow-broker" --address-file "$1/broker.addr" --partitions 4 >"$1/broker.out" 2>"$1/broker.log" &
+  BROKER_PID=$!
+  PIDS+=("$BROKER_PID")
+  wait_for 20 "the broker" test -s "$1/broker.addr"
+  BROKERS=$(cat "$1/broker.addr")
+}
+
+# ---- raw broker ceiling: same broker, same message sizes, no pipeline
+echo "== broker ceiling ($K messages)"
+mkdir -p "$RUN/ceiling"
+start_broker "$RUN/ceiling"
+"$BIN/newsflow-broker-ceiling" --brokers "$BROKERS" --corpus "$CORPUS" --count "$K" \
+  2>"$RUN/ceiling/ceiling.log" | tee "$RUN/ceiling.txt"
+stop_all
+CEILING=$(kv "$RUN/ceiling.txt" messages_per_s)
+
+# ---- one pipeline run: pipeline NAME EXTRACTORS [INGEST FLAGS...]; figures in $RUN/NAME.txt
+pipeline() {
+  local name=$1 n=$2; shift 2
+  local dir="$RUN/$name"
+  mkdir -p "$dir"
+  start_broker "$dir"
+  local pid_flags=(--pid "broker=$BROKER_PID")
+  "$BIN/newsflow-sink" --brokers "$BROKERS" --store "$dir/store.db" 2>"$dir/sink.log" &
+  PIDS+=($!)
+  pid_flags+=(--pid "sink=$!")
+  for i in $(seq 1 "$n"); do
+    "$BIN/newsflow-extract" --brokers "$BROKERS" 2>"$dir/extract-$i.log" &
+    PIDS+=($!)
+    pid_flags+=(--pid "extract$i=$!")
+  done
+  # Start-up (knowledge base, group joins) is not part of the figures: wait until every consumer
+  # holds partitions before the first article is produced.
+  wait_for 60 "the sink's partitions" grep -q partitions_assigned "$dir/sink.log"
+  for i in $(seq 1 "$n"); do
+    wait_for 60 "extractor $i's partitions" grep -q partitions_assigned "$dir/extract-$i.log"
+  done
+  "$BIN/newsflow-bench-watch" --brokers "$BROKERS" --store "$dir/store.db" --articles "$K" --poll-ms 50 \
+    --timeout 600 "${pid_flags[@]}" >"$RUN/$name.txt" 2>"$dir/watch.log" &
+  local watch=$!
+  /usr/bin/time -f 'ingest_cpu_s=%U+%S\ningest_hwm_kb=%M' -o "$dir/ingest.time" \
+    "$BIN/newsflow-ingest" replay "$CORPUS" --brokers "$BROKERS" --progress-every 100000 "$@" 2>"$dir/ingest.log"
+  wait "$watch" || echo "bench: $name did not drain (logs in $dir)" >&2
+  {
+    echo "proc_ingest_cpu_s=$(calc "$(kv "$dir/ingest.time" ingest_cpu_s)" 2)"
+    echo "proc_ingest_hwm_mb=$(calc "$(kv "$dir/ingest.time" ingest_hwm_kb) / 1024")"
+    echo "store_$("$BIN/newsflow-sink" status --store "$dir/store.db" | head -n 1 | sed 's/ / store_/g')"
+  } >>"$RUN/$name.txt"
+  stop_all
+  sed 's/^/   /' "$RUN/$name.txt"
+}
+
+for n in $EXTRACTORS; do
+  echo "== end to end, $n extractor(s), full speed"
+  pipeline "full-$n" "$n"
+done
+LAST_N=${EXTRACTORS##* }
+echo "== latency at $RATE articles/s, $LAST_N extractor(s)"
+pipeline "rate" "$LAST_N" --rate "$RATE"
+
+# ---- results
+RESULTS="$RUN/results.md"
+{
+  echo "| figure | measured | target | verdict |"
+  echo "| --- | --- | --- | --- |"
+  for lang in vi ar en; do
+    bps=$(micro "Extract/$lang" bytes_per_second)
+    ips=$(micro "Extract/$lang" items_per_second)
+    echo "| extraction, $lang (1 core) | $(calc "$bps / 1e6" 2) MB/s, $(calc "$ips" 0) articles/s | >= 20 MB/s, >= 5000 articles/s | $(verdict "$bps >= 20e6 && $ips >= 5000") |"
+  done
+  for lang in vi ar en; do
+    echo "| ingest ArticleParser::Parse, $lang | $(calc "$(micro "ArticleParse/$lang" bytes_per_second) / 1e6" 2) MB/s, $(calc "$(micro "ArticleParse/$lang" items_per_second)" 0) articles/s | - | - |"
+  done
+  for n in 10 100 1000; do
+    echo "| fusion, group of $n | $(calc "$(micro "Fuse/$n" items_per_second)" 0) reports/s | - | - |"
+  done
+  eps=$(micro "StoreApply/sqlite/iterations:200" items_per_second)
+  echo "| sink SQLite Store::Apply | $(calc "$eps" 0) events/s | >= 20000 events/s | $(verdict "$eps >= 20000") |"
+  echo "| extractor start-up (Create) | $(kv "$RUN/startup.txt" extractor_create_ms) ms | - | - |"
+  hwm=$(kv "$RUN/startup.txt" hwm_after_extract_mb)
+  echo "| extractor RSS after Create / peak after extracting | $(kv "$RUN/startup.txt" rss_after_create_mb) MB / $hwm MB | <= 200 MB | $(verdict "$hwm <= 200") |"
+  echo "| raw broker ceiling | $(calc "$CEILING" 0) msg/s, $(kv "$RUN/ceiling.txt" mb_per_s) MB/s | - | - |"
+  for n in $EXTRACTORS; do
+    f="$RUN/full-$n.txt"
+    aps=$(kv "$f" articles_per_s); aps=${aps:-0}
+    echo "| end to end, $n extractor(s) | $(calc "$aps" 0) articles/s, $(kv "$f" mb_per_s) MB/s, ratio to ceiling $(calc "$aps / $CEILING" 3) | >= 0.5x ceiling | $(verdict "$aps >= 0.5 * $CEILING") |"
+    echo "| latency at full speed, $n extractor(s) | p50 $(kv "$f" latency_p50_ms) ms, p99 $(kv "$f" latency_p99_ms) ms | - | - |"
+    ex_hwm=$(grep -h '^proc_extract[0-9]*_hwm_mb=' "$f" | cut -d= -f2 | sort -g | tail -n 1)
+    echo "| peak RSS in the pipeline, $n extractor(s) | extract $ex_hwm MB, sink $(kv "$f" proc_sink_hwm_mb) MB, ingest $(kv "$f" proc_ingest_hwm_mb) MB, broker $(kv "$f" proc_broker_hwm_mb) MB | extract <= 200 MB | $(verdict "${ex_hwm:-0} <= 200") |"
+    cpu="ingest $(kv "$f" proc_ingest_cpu_s), sink $(kv "$f" proc_sink_cpu_s), broker $(kv "$f" proc_broker_cpu_s)"
+    for i in $(seq 1 "$n"); do cpu+=", extract$i $(kv "$f" "proc_extract${i}_cpu_s")"; done
+    echo "| CPU seconds, $n extractor(s) | $cpu | - | - |"
+  done
+  f="$RUN/rate.txt"
+  p99=$(kv "$f" latency_p99_ms); p99=${p99:-1e9}
+  echo "| latency at $RATE articles/s, $LAST_N extractor(s) | p50 $(kv "$f" latency_p50_ms) ms, p99 $p99 ms (poll resolution $(kv "$f" latency_resolution_ms) ms) | p99 <= 50 ms | $(verdict "$p99 <= 50") |"
+} >"$RESULTS"
+
+{
+  echo "Measured $(date -u +%Y-%m-%dT%H:%M:%SZ) at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (tree has uncommitted changes)')."
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+  echo "Corpus: $K articles, $CORPUS_BYTES bytes. Command: \`$COMMAND\`."
+  echo
+  cat "$RESULTS"
+} >"$RUN/section.md"
+echo
+cat "$RUN/section.md"
+
+if [[ $MARKDOWN -eq 1 ]]; then
+  DOC="$ROOT/docs/performance.md"
+  if grep -q '<!-- bench:begin -->' "$DOC" 2>/dev/null; then
+    awk -v section="$RUN/section.md" '
+      /<!-- bench:begin -->/ { print; while ((getline line < section) > 0) print line; skip = 1; next }
+      /<!-- bench:end -->/ { skip = 0 }
+      !skip { print }' "$DOC" >"$RUN/doc.md"
+    cp "$RUN/doc.md" "$DOC"
+  else
+    { echo "# Performance"; echo; echo "<!-- bench:begin -->"; cat "$RUN/section.md"; echo "<!-- bench:end -->"; } >"$DOC"
+  fi
+  echo "bench: results written to docs/performance.md"
+fi
