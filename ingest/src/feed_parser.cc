@@ -166,7 +166,20 @@ FeedItem AtomEntry(const xmlNode* entry, const std::string& feed_title) {
   return it;
 }
 
+// Titles and outlets are one line: a wrapped <title> must not look like a title plus a body.
+std::string OneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n') c = ' ';
+  std::string out;
+  for (char c : s)
+    if (c != ' ' || (!out.empty() && out.back() != ' ')) out += c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 void FinishItem(FeedItem* it) {
+  it->title = OneLine(std::move(it->title));
+  it->outlet = OneLine(std::move(it->outlet));
   if (it->id.empty()) it->id = it->link;
   // Neither id nor link: the content is the identity.
   if (it->id.empty()) it->id = "content:" + it->title + "\n" + it->text.substr(0, 200);

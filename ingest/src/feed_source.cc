@@ -19,7 +19,7 @@ class FeedSource : public ArticleSource {
     if (!state.ok()) return state.status();
     state_ = std::move(*state);
     for (;;) {
-      bool all_fetched = true, stop = false;
+      bool all_fetched = true;
       for (const std::string& url : options_.urls) {
         Retry& retry = retries_[url];
         if (retry.skip > 0) {
@@ -34,15 +34,11 @@ class FeedSource : public ArticleSource {
         } else {
           retry.failures = 0;
         }
-        if (o == Outcome::kStop) {
-          stop = true;
-          break;
-        }
         if (o == Outcome::kFatal) return fatal_;
+        if (o == Outcome::kStop) return Status::Ok();
       }
-      if (stop || options_.once) return options_.once && !all_fetched && !stop
-                                            ? Status::Unavailable("some feeds could not be fetched")
-                                            : Status::Ok();
+      if (options_.once)
+        return all_fetched ? Status::Ok() : Status::Unavailable("some feeds could not be fetched");
       if (!sink.Wait(options_.interval)) return Status::Ok();
     }
   }
@@ -58,7 +54,7 @@ class FeedSource : public ArticleSource {
     FeedState& fs = state_.Feed(url);
     if (m) m->feed_polls.Add();
     auto response = HttpGet(url, fs.etag, fs.last_modified, options_.http);
-    if (!response.ok() || response->status >= 400 || (response->status != 200 && response->status != 304)) {
+    if (!response.ok() || (response->status != 200 && response->status != 304)) {
       const std::string why = response.ok() ? "HTTP " + std::to_string(response->status) : response.status().message();
       Log(LogLevel::kWarn, "feed_fetch_failed", {{"url", url}, {"error", why}});
       if (m) m->feed_errors.Add();
@@ -68,7 +64,7 @@ class FeedSource : public ArticleSource {
       if (m) m->feed_not_modified.Add();
       return Outcome::kDone;
     }
-    if (m) m->bytes.Add(static_cast<int64_t>(response->body.size()));
+    if (m) m->feed_bytes.Add(static_cast<int64_t>(response->body.size()));
     auto feed = ParseFeed(response->body);
     if (!feed.ok()) {
       // The same broken body is dead-lettered once, not every interval.
@@ -95,8 +91,7 @@ class FeedSource : public ArticleSource {
       raw.published_at = item.published;
       if (!sink.Accept(raw)) {
         // What was handed over is still recorded once acknowledged; the rest comes next time.
-        Commit(sink, url, HttpResponse{}, fresh, fs.bad);
-        return Outcome::kStop;
+        return Commit(sink, url, HttpResponse{}, fresh, fs.bad) == Outcome::kFatal ? Outcome::kFatal : Outcome::kStop;
       }
       fresh.push_back(item.id);
     }

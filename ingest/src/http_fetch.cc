@@ -62,10 +62,10 @@ Result<HttpResponse> HttpGet(const std::string& url, std::string_view etag, std:
   t.max_bytes = options.max_bytes;
   CurlList headers;
   auto add_header = [&](const std::string& h) {
-    curl_slist* l = curl_slist_append(headers.get(), h.c_str());
-    if (l) {
-      (void)headers.release();  // curl_slist_append returns the (same or new) head that owns the old
-      headers.reset(l);
+    // On success the returned head owns the old list (it is the old head unless that was empty).
+    if (curl_slist* head = curl_slist_append(headers.get(), h.c_str())) {
+      (void)headers.release();
+      headers.reset(head);
     }
   };
   if (!etag.empty()) add_header("If-None-Match: " + std::string(etag));

@@ -78,7 +78,7 @@ bool Publisher::Accept(const RawArticle& in) {
   if (!fatal_.ok() || ShutdownRequested()) return false;
   if (options_.limit > 0 && static_cast<int64_t>(read_) >= options_.limit) return false;
   if (!Pace()) return false;
-  metrics_->bytes.Add(static_cast<int64_t>(in.bytes.size()));
+  metrics_->article_bytes.Add(static_cast<int64_t>(in.bytes.size()));
   RawArticle raw = in;
   raw.ingested_at = options_.clock.value_or(std::chrono::system_clock::now());
   auto article = parser_->Parse(raw);

@@ -95,6 +95,8 @@ class WatchSource : public ArticleSource {
           if (Status s = CatchUp(sink); !s.ok() || stopped_) return s;
           continue;
         }
+        if (ev->mask & IN_IGNORED)  // the directory itself was removed or unmounted
+          return Status::Unavailable("watched directory is gone: " + dir_.string());
         if (ev->len == 0 || (ev->mask & IN_ISDIR)) continue;
         if (Status s = Ingest(ev->name, sink); !s.ok() || stopped_) return s;
       }

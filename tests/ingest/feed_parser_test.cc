@@ -71,6 +71,21 @@ TEST(FeedParserTest, HtmlDescriptionsBecomePlainTextWithoutScriptsOrEntities) {
   EXPECT_EQ(Epoch(feed->items[1].published), 1770762000) << "EST is UTC-5";
 }
 
+TEST(FeedParserTest, WrappedTitlesAreOneLineAndItemsWithoutGuidOrLinkAreKeyedByContent) {
+  auto feed = ParseFeed(
+      "<rss version=\"2.0\"><channel><title>Bản tin\n  buổi sáng</title>"
+      "<item><title>Giá xăng giảm\n    lần thứ ba</title><description>Giá xăng giảm nhẹ từ chiều nay.</description></item>"
+      "<item><title>Giá xăng giảm lần thứ tư</title><description>Giá xăng lại giảm.</description></item>"
+      "</channel></rss>");
+  ASSERT_TRUE(feed.ok()) << feed.status().message();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "Giá xăng giảm lần thứ ba");
+  EXPECT_EQ(feed->items[0].outlet, "Bản tin buổi sáng");
+  EXPECT_FALSE(feed->items[0].id.empty());
+  EXPECT_NE(feed->items[0].id, feed->items[1].id);
+  EXPECT_EQ(feed->items[0].language, "") << "no language anywhere: the parser detects it";
+}
+
 TEST(FeedParserTest, MalformedXmlAndOtherDocumentsAreDataLossWithAReason) {
   auto broken = ParseFeed(ReadFeedFixture("malformed.xml"));
   ASSERT_FALSE(broken.ok());

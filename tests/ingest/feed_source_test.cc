@@ -92,7 +92,7 @@ TEST_F(FeedSourceTest, ItemsBecomeArticlesWithTheFeedsMetadata) {
   EXPECT_EQ(items[0].language, "ar");
   EXPECT_TRUE(items[0].bytes.starts_with("افتتح محافظ المدينة")) << items[0].bytes;
   EXPECT_TRUE(items[0].published_at.has_value());
-  EXPECT_EQ(metrics_.bytes.value(), static_cast<int64_t>(ReadFeedFixture("atom_ar.xml").size()));
+  EXPECT_EQ(metrics_.feed_bytes.value(), static_cast<int64_t>(ReadFeedFixture("atom_ar.xml").size()));
 }
 
 TEST_F(FeedSourceTest, MalformedFeedIsRejectedOnceAndTheOtherFeedIsStillIngested) {

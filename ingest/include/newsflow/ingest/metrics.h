@@ -14,7 +14,8 @@ struct IngestMetrics {
   Counter& produced;        // articles produced to the articles topic
   Counter& dead_lettered;   // inputs produced to the dead-letter topic
   Gauge& acknowledged;      // messages the broker acknowledged so far
-  Counter& bytes;           // input bytes read (files, JSON lines, feed responses)
+  Counter& article_bytes;   // bytes of the articles handed to the publisher (file, JSON text, feed item)
+  Counter& feed_bytes;      // bytes of feed responses (200s)
   Counter& feed_polls;      // HTTP requests made for feeds
   Counter& feed_not_modified;  // 304 answers to conditional requests
   Counter& feed_errors;     // failed fetches (connection, timeout, HTTP status >= 400, too large)
