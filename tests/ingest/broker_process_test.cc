@@ -395,6 +395,24 @@ TEST(IngestProcessTest, FeedOnceProducesItemsOnceAndDeadLettersAMalformedFeed) {
   EXPECT_EQ(dead[0].original(), testing::ReadFeedFixture("malformed.xml"));
 }
 
+TEST(IngestProcessTest, FeedPollsEveryIntervalProducesRepeatedItemsOnceAndStopsOnSigterm) {
+  BrokerProcess b;
+  ASSERT_TRUE(b.up()) << b.process().Stderr();
+  testing::TestHttpServer http;
+  ASSERT_TRUE(http.ok());
+  http.Serve("/courier.xml",
+             {.bodies = {testing::ReadFeedFixture("repeat_1.xml"), testing::ReadFeedFixture("repeat_2.xml")}});
+  Process feed("feed", {NEWSFLOW_INGEST_BIN, "feed", http.Url("/courier.xml"), "--interval", "0.2", "--state",
+                        b.dir() + "/feeds.state", "--brokers", b.kafka().brokers, "--kb", NEWSFLOW_KB_DIR},
+               b.dir());
+  ASSERT_TRUE(WaitUntil([&] { return http.counts("/courier.xml").not_modified >= 2; }, 30s)) << feed.Stderr();
+  feed.Signal(SIGTERM);
+  ASSERT_EQ(feed.Wait(30s), 0) << feed.Stderr();
+  EXPECT_NE(feed.Stderr().find("read 3, produced 3, dead-lettered 0, acknowledged 3"), std::string::npos)
+      << "courier-101 is in both documents and produced once: " << feed.Stderr();
+  EXPECT_NE(ReadFile(b.dir() + "/feeds.state").find("courier-102"), std::string::npos);
+}
+
 TEST(IngestProcessTest, UnknownSubcommandAndBadFlagsExitTwoWithOneLine) {
   TempDir dir;
   Process a("ingest-a", {NEWSFLOW_INGEST_BIN, "tail", "x"}, dir.path());
