@@ -40,6 +40,8 @@ int Serve(int argc, char** argv) {
   args.AddString("dead-letter-topic", &opts.dead_letter_topic, "dead-letter topic (default newsflow.deadletter)", "TOPIC");
   args.AddInt("batch-size", &batch_size, "messages per batch, one store transaction each (default 256)");
   args.AddInt("batch-ms", &batch_ms, "longest wait to fill a batch in milliseconds (default 50)", "MS");
+  int64_t metrics_port = -1;
+  args.AddInt("metrics-port", &metrics_port, "serve Prometheus /metrics and /healthz on this port (-1 off, 0 any)", "PORT");
   args.AddString("log-format", &log_format, "log line format", "FORMAT");
   args.SetChoices("log-format", {"text", "json"});
   args.AddString("log-level", &log_level, "lowest level logged", "LEVEL");
@@ -56,6 +58,7 @@ int Serve(int argc, char** argv) {
   }
   opts.batch.max_messages = static_cast<size_t>(batch_size);
   opts.batch.max_wait = std::chrono::milliseconds(batch_ms);
+  opts.metrics_port = static_cast<int>(metrics_port);
   LogFormat format;
   LogLevel level;
   ParseLogFormat(log_format, &format);

@@ -5,6 +5,7 @@
 
 #include "newsflow/common/dead_letter.h"
 #include "newsflow/common/log.h"
+#include "newsflow/common/metrics.h"
 #include "newsflow/common/shutdown.h"
 #include "newsflow/sink/store.h"
 
@@ -19,10 +20,30 @@ constexpr auto kOpenPatience = 60s;  // a store another process holds at start-u
 // then the same offsets to Kafka for lag monitoring.
 class BatchWriter {
  public:
-  BatchWriter(const ServiceOptions& o, Store* store, Producer* producer, DeadLetterWriter* dead_letters)
-      : opts_(o), store_(store), producer_(producer), dead_letters_(dead_letters) {}
+  BatchWriter(const ServiceOptions& o, Store* store, Producer* producer, DeadLetterWriter* dead_letters,
+              Metrics* m)
+      : opts_(o), store_(store), producer_(producer), dead_letters_(dead_letters),
+        articles_(m->AddCounter("articles_stored_total", "article summaries stored")),
+        reports_(m->AddCounter("reports_stored_total", "event reports (mentions) stored")),
+        rejected_(m->AddCounter("dead_letters_total", "messages sent to the dead-letter topic")),
+        retries_(m->AddCounter("store_retries_total", "batches retried because the store was unavailable")),
+        lag_(m->AddGauge("consumer_lag", "messages behind the end of the assigned partitions")),
+        latency_(m->AddHistogram("batch_seconds", "time to store one batch and its offsets")) {}
+
+  // Healthy while the store accepted the last batch (or none was tried yet).
+  bool healthy() const { return store_ok_.load(); }
 
   Status Process(std::vector<KafkaMessage>& batch, Consumer& consumer) {
+    const auto started = std::chrono::steady_clock::now();
+    Status s = Write(batch, consumer);
+    store_ok_ = s.ok() || s.code() != ErrorCode::kUnavailable;
+    if (s.code() == ErrorCode::kUnavailable) retries_.Add();
+    if (s.ok()) latency_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return s;
+  }
+
+ private:
+  Status Write(std::vector<KafkaMessage>& batch, Consumer& consumer) {
     std::vector<InputMessage> inputs;
     inputs.reserve(batch.size());
     for (const KafkaMessage& m : batch)
@@ -39,21 +60,27 @@ class BatchWriter {
     if (Status s = store_->Apply(decoded.records, decoded.offsets, opts_.group); !s.ok()) return s;
     if (Status s = consumer.Commit(decoded.offsets); !s.ok())
       Log(LogLevel::kWarn, "kafka_commit_failed", {{"error", s.message()}});  // the store's offsets rule
-    auto counts = store_->CountRows();
+    articles_.Add(decoded.articles);
+    reports_.Add(decoded.events);
+    rejected_.Add(static_cast<int64_t>(decoded.rejected.size()));
+    lag_.Set(static_cast<double>(consumer.Lag()));
     Log(LogLevel::kInfo, "stored",
         {{"articles", std::to_string(decoded.articles)},
          {"mentions", std::to_string(decoded.events)},
          {"dead_letters", std::to_string(decoded.rejected.size())},
-         {"records", counts.ok() ? std::to_string(counts->events) : "?"},
-         {"total_mentions", counts.ok() ? std::to_string(counts->mentions) : "?"}});
+         {"total_articles", std::to_string(articles_.value())},
+         {"total_mentions", std::to_string(reports_.value())}});
     return Status::Ok();
   }
 
- private:
   const ServiceOptions& opts_;
   Store* store_;
   Producer* producer_;
   DeadLetterWriter* dead_letters_;
+  Counter &articles_, &reports_, &rejected_, &retries_;
+  Gauge& lag_;
+  Histogram& latency_;
+  std::atomic<bool> store_ok_{true};
 };
 
 Result<std::unique_ptr<Store>> OpenWithPatience(const std::string& uri) {
@@ -122,7 +149,15 @@ Status RunService(const ServiceOptions& options) {
   auto producer = Producer::Create(options.kafka);
   if (!producer.ok()) return producer.status();
   DeadLetterWriter dead_letters(producer->get(), options.dead_letter_topic, "sink");
-  BatchWriter writer(options, store->get(), producer->get(), &dead_letters);
+  Metrics metrics("newsflow_sink");
+  BatchWriter writer(options, store->get(), producer->get(), &dead_letters, &metrics);
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (options.metrics_port >= 0) {
+    auto server = MetricsServer::Start(options.metrics_port, &metrics, [&writer] { return writer.healthy(); });
+    if (!server.ok()) return server.status();
+    metrics_server = std::move(*server);
+    Log(LogLevel::kInfo, "metrics_listening", {{"port", std::to_string(metrics_server->port())}});
+  }
 
   Consumer* consumer_ptr = nullptr;  // set before the first Poll, which is where batches run
   BatchLoop loop(options.batch, [&](std::vector<KafkaMessage>& batch) { return writer.Process(batch, *consumer_ptr); });

@@ -22,6 +22,7 @@ struct ServiceOptions {
   std::string group = "newsflow-sink";
   std::string dead_letter_topic = topics::kDeadLetter;
   BatchOptions batch;
+  int metrics_port = -1;  // serve /metrics and /healthz on this port; -1: off, 0: any free port
 };
 
 // Runs until SIGTERM / SIGINT (finishes the batch in flight, commits, closes) or a fatal error.
