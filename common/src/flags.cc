@@ -1,6 +1,7 @@
 #include "newsflow/common/flags.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -85,8 +86,25 @@ const ArgParser::Flag* ArgParser::Find(std::string_view name) const {
   return nullptr;
 }
 
+std::string ArgParser::EnvName(const std::string& flag) {
+  std::string out = "NEWSFLOW_";
+  for (char c : std::string_view(flag).substr(2)) out += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return out;
+}
+
 Result<ArgParser::Parsed> ArgParser::Parse(int argc, const char* const* argv) const {
   Parsed out;
+  // The environment first, so that the command line overrides it.
+  for (const Flag& f : flags_) {
+    if (!f.name.starts_with("--")) continue;
+    const std::string env = EnvName(f.name);
+    const char* v = std::getenv(env.c_str());
+    if (v == nullptr || *v == '\0') continue;
+    if (f.value_name.empty() && std::string_view(v) != "1" && std::string_view(v) != "true") continue;
+    if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), v) == f.choices.end())
+      return Status::InvalidArgument(env + " must be one of the values of " + f.name + ", got '" + v + "'");
+    if (Status s = f.set(v); !s.ok()) return Status::InvalidArgument(env + ": " + s.message());
+  }
   bool only_positional = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -153,6 +171,8 @@ std::string ArgParser::Usage() const {
     o << "\n";
   }
   o << "  -h, --help                  show this help and exit\n";
+  o << "\nevery --flag can also be set in the environment as NEWSFLOW_FLAG (--batch-size: NEWSFLOW_BATCH_SIZE);\n"
+       "the command line wins.\n";
   return o.str();
 }
 

@@ -1,6 +1,7 @@
 // ArgParser: typed flags, both value spellings, -X properties, choices, and one-line errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "newsflow/common/flags.h"
@@ -82,6 +83,41 @@ TEST_F(FlagsTest, KafkaBrokersAndRepeatedProperties) {
   using KV = std::pair<std::string, std::string>;
   EXPECT_EQ(p_.kafka.properties,
             (std::vector<KV>{{"acks", "1"}, {"linger.ms", "10"}, {"sasl.password", "a=b"}}));
+}
+
+// Sets an environment variable for the scope of a test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+TEST_F(FlagsTest, FlagsComeFromTheEnvironmentAndTheCommandLineWins) {
+  ScopedEnv count("NEWSFLOW_COUNT", "42");
+  ScopedEnv name("NEWSFLOW_NAME", "from-env");
+  ScopedEnv verbose("NEWSFLOW_VERBOSE", "true");
+  auto r = Parse({"--name", "from-flag"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(p_.count, 42);
+  EXPECT_EQ(p_.name, "from-flag");
+  EXPECT_TRUE(p_.verbose);
+  EXPECT_EQ(ArgParser::EnvName("--dead-letter-topic"), "NEWSFLOW_DEAD_LETTER_TOPIC");
+}
+
+TEST_F(FlagsTest, ABadValueInTheEnvironmentNamesTheVariable) {
+  {
+    ScopedEnv count("NEWSFLOW_COUNT", "many");
+    auto r = Parse({});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("NEWSFLOW_COUNT"), std::string::npos) << r.status().message();
+  }
+  ScopedEnv format("NEWSFLOW_FORMAT", "xml");
+  auto r = Parse({});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("NEWSFLOW_FORMAT"), std::string::npos) << r.status().message();
 }
 
 TEST_F(FlagsTest, HelpIsReportedNotAnError) {

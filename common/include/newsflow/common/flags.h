@@ -1,5 +1,7 @@
 // Command-line parsing shared by every binary: typed flags, `--help`, and one-line errors.
 // Accepts `--name value`, `--name=value`, boolean `--name`, and `-X key=value` (kcat style).
+// Every `--some-flag` can also come from the environment as NEWSFLOW_SOME_FLAG (for containers);
+// the command line wins over the environment.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,10 @@ class ArgParser {
   // "<program>: <message> (try --help)" to stderr and returns 2; otherwise returns -1 and fills
   // `positional`.
   int ParseOrExit(int argc, const char* const* argv, std::vector<std::string>* positional) const;
+
+ public:
+  // NEWSFLOW_<NAME> for "--name" ("--dead-letter-topic" -> NEWSFLOW_DEAD_LETTER_TOPIC).
+  static std::string EnvName(const std::string& flag);
 
  private:
   struct Flag {
