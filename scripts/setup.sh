@@ -27,7 +27,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
   libcurl4-openssl-dev libxml2-dev
-  clang
+  clang python3
 )
 
 missing=()
