@@ -36,41 +36,84 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return v && *v ? std::atoll(v) : fallback;
 }
 
-TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
-  const int64_t articles = EnvInt("NEWSFLOW_CHAOS_ARTICLES", 2000);
-  const int64_t min_kills = EnvInt("NEWSFLOW_CHAOS_KILLS", 10);
-  TempDir corpus;
-  ASSERT_TRUE(tools::GenerateCorpus({NEWSFLOW_SOURCE_DIR "/seeds", corpus.path(), articles, 42}).ok());
-  const std::vector<std::string> faster_failover = {"session.timeout.ms=6000", "heartbeat.interval.ms=500"};
+const std::vector<std::string> kFasterFailover = {"session.timeout.ms=6000", "heartbeat.interval.ms=500"};
 
-  // The clean run.
-  std::map<std::string, int64_t> clean;
-  std::set<std::string> clean_mentions;
-  {
-    PipelineOptions clean_options;
-    Pipeline p(clean_options);
+// What a store holds, compared between a clean run and a run under faults.
+struct StoreContents {
+  std::map<std::string, int64_t> records;  // record id -> mention count
+  std::set<std::string> mentions;          // report ids
+};
+
+StoreContents ReadStore(const std::string& db) { return {Records(db), MentionIds(db)}; }
+
+// Lost / duplicated / unexpected mentions of `got` against `want`, printed and asserted zero.
+void ExpectSameStore(const char* label, const StoreContents& want, const StoreContents& got) {
+  int64_t reports_lost = 0, reports_unexpected = 0, lost = 0, duplicated = 0, extra = 0;
+  for (const auto& id : want.mentions) reports_lost += got.mentions.count(id) ? 0 : 1;
+  for (const auto& id : got.mentions) reports_unexpected += want.mentions.count(id) ? 0 : 1;
+  for (const auto& [id, n] : want.records) {
+    auto it = got.records.find(id);
+    if (it == got.records.end()) lost += n;
+    else if (it->second < n) lost += n - it->second;
+    else duplicated += it->second - n;
+  }
+  for (const auto& [id, n] : got.records) extra += want.records.count(id) ? 0 : n;
+  std::printf("%s: reports clean=%zu run=%zu lost=%lld unexpected=%lld; records clean=%zu run=%zu; "
+              "record mentions lost=%lld duplicated=%lld unexpected=%lld\n",
+              label, want.mentions.size(), got.mentions.size(), static_cast<long long>(reports_lost),
+              static_cast<long long>(reports_unexpected), want.records.size(), got.records.size(),
+              static_cast<long long>(lost), static_cast<long long>(duplicated), static_cast<long long>(extra));
+  EXPECT_EQ(reports_lost, 0);
+  EXPECT_EQ(reports_unexpected, 0);
+  EXPECT_EQ(lost, 0);
+  EXPECT_EQ(duplicated, 0);
+  EXPECT_EQ(extra, 0);
+  EXPECT_EQ(got.records, want.records);
+}
+
+// One synthetic corpus and its clean run, shared by the fault tests.
+class FaultTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    articles_ = EnvInt("NEWSFLOW_CHAOS_ARTICLES", 2000);
+    corpus_ = new TempDir();
+    ASSERT_TRUE(tools::GenerateCorpus({NEWSFLOW_SOURCE_DIR "/seeds", corpus_->path(), articles_, 42}).ok());
+    PipelineOptions options;
+    Pipeline p(options);
     ASSERT_TRUE(p.StartBroker());
     p.StartSink();
     p.StartExtractor();
-    ASSERT_EQ(p.Ingest({"replay", corpus.path(), "--clock", kClock}, 300s), 0);
+    ASSERT_EQ(p.Ingest({"replay", corpus_->path(), "--clock", kClock}, 300s), 0);
     ASSERT_TRUE(p.WaitDrained(300s));
-    clean = Records(p.store_path());
-    clean_mentions = MentionIds(p.store_path());
+    clean_ = new StoreContents(ReadStore(p.store_path()));
     ASSERT_TRUE(p.StopAll());
+    ASSERT_FALSE(clean_->records.empty());
   }
-  ASSERT_FALSE(clean.empty());
+  static void TearDownTestSuite() {
+    delete clean_;
+    delete corpus_;
+  }
+  static inline int64_t articles_ = 0;
+  static inline TempDir* corpus_ = nullptr;
+  static inline StoreContents* clean_ = nullptr;
+};
+
+TEST_F(FaultTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
+  ASSERT_NE(clean_, nullptr);
+  const int64_t min_kills = EnvInt("NEWSFLOW_CHAOS_KILLS", 10);
+  const std::string corpus = corpus_->path();
 
   // The same corpus under faults.
   PipelineOptions chaos_options;
   chaos_options.brokers = 3;
   chaos_options.control = true;
-  chaos_options.extra_kafka = faster_failover;
+  chaos_options.extra_kafka = kFasterFailover;
   Pipeline p(chaos_options);
   ASSERT_TRUE(p.StartBroker());
   p.StartSink();
   p.StartExtractor();
   p.StartExtractor();
-  auto ingest = p.StartIngest({"replay", corpus.path(), "--clock", kClock, "--rate", "150"});
+  auto ingest = p.StartIngest({"replay", corpus, "--clock", kClock, "--rate", "150"});
 
   std::mt19937 rng(7);  // deterministic schedule of faults
   int kills = 0, faults = 0;
@@ -111,34 +154,44 @@ TEST(ChaosTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   }
   ASSERT_EQ(ingest->Wait(120s), std::optional<int>(0)) << ingest->Stderr();
   ASSERT_TRUE(p.WaitDrained(300s)) << "sink:\n" << p.sink()->Stderr();
-  const auto chaos = Records(p.store_path());
-  const auto chaos_mentions = MentionIds(p.store_path());
-  int64_t reports_lost = 0, reports_unexpected = 0;
-  for (const auto& id : clean_mentions) reports_lost += chaos_mentions.count(id) ? 0 : 1;
-  for (const auto& id : chaos_mentions) reports_unexpected += clean_mentions.count(id) ? 0 : 1;
-
-  int64_t lost = 0, duplicated = 0, extra = 0;
-  for (const auto& [id, n] : clean) {
-    auto it = chaos.find(id);
-    if (it == chaos.end()) lost += n;
-    else if (it->second < n) lost += n - it->second;
-    else duplicated += it->second - n;
-  }
-  for (const auto& [id, n] : chaos) extra += clean.count(id) ? 0 : n;
-  std::printf("chaos: %lld articles, %d kills, %d broker faults; reports clean=%zu chaos=%zu lost=%lld "
-              "unexpected=%lld; records clean=%zu chaos=%zu; record mentions lost=%lld duplicated=%lld "
-              "unexpected=%lld\n",
-              static_cast<long long>(articles), kills, faults, clean_mentions.size(), chaos_mentions.size(),
-              static_cast<long long>(reports_lost), static_cast<long long>(reports_unexpected), clean.size(),
-              chaos.size(), static_cast<long long>(lost), static_cast<long long>(duplicated),
-              static_cast<long long>(extra));
-  EXPECT_EQ(reports_lost, 0);
-  EXPECT_EQ(reports_unexpected, 0);
+  std::printf("chaos: %lld articles, %d kills, %d broker faults\n", static_cast<long long>(articles_), kills, faults);
   EXPECT_GE(kills, min_kills);
-  EXPECT_EQ(lost, 0);
-  EXPECT_EQ(duplicated, 0);
-  EXPECT_EQ(extra, 0);
-  EXPECT_EQ(chaos, clean);
+  ExpectSameStore("chaos", *clean_, ReadStore(p.store_path()));
+  EXPECT_TRUE(p.StopAll());
+}
+
+// Scale-out: extractors join and leave the group mid-stream (SIGTERM and SIGKILL), up to three
+// at once; the partitions move between them and the store ends equal to the clean run's.
+TEST_F(FaultTest, ExtractorsJoiningAndLeavingMidStreamLoseNothing) {
+  ASSERT_NE(clean_, nullptr);
+  PipelineOptions options;
+  options.partitions = 6;
+  options.extra_kafka = kFasterFailover;
+  Pipeline p(options);
+  ASSERT_TRUE(p.StartBroker());
+  p.StartSink();
+  p.StartExtractor();
+  auto ingest = p.StartIngest({"replay", corpus_->path(), "--clock", kClock, "--rate", "200"});
+  auto pause = [] { std::this_thread::sleep_for(1500ms); };
+  pause();
+  p.StartExtractor();  // 2 members
+  pause();
+  p.StartExtractor();  // 3 members
+  pause();
+  p.extractors()[1]->Signal(SIGTERM);  // leaves cleanly: finishes its batch, commits, leaves
+  EXPECT_EQ(p.extractors()[1]->Wait(30s), std::optional<int>(0));
+  pause();
+  p.extractors()[0]->Signal(SIGKILL);  // dies: its partitions move after the session timeout
+  p.extractors()[0]->Wait(5s);
+  pause();
+  p.StartExtractor(1);  // back to 2 members
+  ASSERT_EQ(ingest->Wait(120s), std::optional<int>(0)) << ingest->Stderr();
+  ASSERT_TRUE(p.WaitDrained(300s));
+  std::string assignments;
+  for (auto& e : p.extractors())
+    if (e) assignments += e->Stderr();
+  EXPECT_NE(assignments.find("partitions_assigned"), std::string::npos);
+  ExpectSameStore("scale-out", *clean_, ReadStore(p.store_path()));
   EXPECT_TRUE(p.StopAll());
 }
 
