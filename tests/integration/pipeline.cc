@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "newsflow/common/topics.h"
@@ -41,6 +42,7 @@ bool Pipeline::StartBroker() {
 
 void Pipeline::StartSink() {
   std::vector<std::string> argv = {NEWSFLOW_SINK_BIN, "--brokers", kafka_.brokers, "--store", store_path()};
+  if (options_.metrics) argv.insert(argv.end(), {"--metrics-port", "0"});
   for (const auto& x : options_.extra_kafka) argv.insert(argv.end(), {"-X", x});
   sink_ = std::make_unique<Process>("sink", argv, dir());
 }
@@ -53,6 +55,7 @@ size_t Pipeline::StartExtractor() {
 
 void Pipeline::StartExtractor(size_t i) {
   std::vector<std::string> argv = {NEWSFLOW_EXTRACT_BIN, "--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR};
+  if (options_.metrics) argv.insert(argv.end(), {"--metrics-port", "0"});
   for (const auto& x : options_.extra_kafka) argv.insert(argv.end(), {"-X", x});
   extractors_[i] = std::make_unique<Process>("extract-" + std::to_string(i), argv, dir());
 }
@@ -119,6 +122,33 @@ bool Pipeline::StopAll() {
   for (auto& e : extractors_) stop(e.get());
   stop(broker_.get());
   return ok;
+}
+
+int MetricsPort(const Process& p) {
+  const std::string err = p.Stderr();
+  const std::string key = "metrics_listening port=";
+  const auto at = err.find(key);
+  return at == std::string::npos ? 0 : std::atoi(err.c_str() + at + key.size());
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  std::string resp;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  if (resp.size() < 12) return "";
+  const auto body = resp.find("\r\n\r\n");
+  return resp.substr(9, 3) + " " + (body == std::string::npos ? "" : resp.substr(body + 4));
 }
 
 std::vector<std::vector<std::string>> QuerySqlite(const std::string& db_path, const std::string& sql) {

@@ -16,6 +16,7 @@ struct PipelineOptions {
   int brokers = 1;
   bool control = false;                  // serve the broker's fault-injection port
   std::vector<std::string> extra_kafka;  // "-X" properties given to sink and extractors
+  bool metrics = false;                  // sink and extractors serve /metrics on a free port
 };
 
 class Pipeline {
@@ -61,6 +62,11 @@ class Pipeline {
   std::vector<std::unique_ptr<Process>> extractors_;
   int ingest_runs_ = 0;
 };
+
+// The port a process logged in its "metrics_listening port=N" line (0 when not yet).
+int MetricsPort(const Process& p);
+// GET http://127.0.0.1:port/path; returns "<status code> <body>" ("" when unreachable).
+std::string HttpGet(int port, const std::string& path);
 
 // Rows of a read-only query on a SQLite file: each row's columns as text (NULL -> "").
 std::vector<std::vector<std::string>> QuerySqlite(const std::string& db_path, const std::string& sql);

@@ -53,7 +53,9 @@ std::vector<std::string> ReadTopic(const KafkaOptions& kafka, const std::string&
 class PipelineTest : public ::testing::Test {};
 
 TEST_F(PipelineTest, SeedsBecomeEventRecordsInSqliteAndReplayIsIdempotent) {
-  Pipeline p;
+  PipelineOptions options;
+  options.metrics = true;
+  Pipeline p(options);
   ASSERT_TRUE(p.StartBroker()) << p.broker()->Stderr();
   p.StartSink();
   p.StartExtractor();
@@ -81,6 +83,20 @@ TEST_F(PipelineTest, SeedsBecomeEventRecordsInSqliteAndReplayIsIdempotent) {
   EXPECT_GE(QueryInt(db, "SELECT count(*) FROM (SELECT event_id FROM mentions GROUP BY event_id "
                          "HAVING count(DISTINCT language) > 1)"),
             1);
+
+  // Observability: both consumers serve Prometheus metrics that count what they did, and /healthz.
+  for (Process* proc : {p.sink(), p.extractors()[0].get()}) {
+    const int port = MetricsPort(*proc);
+    ASSERT_GT(port, 0) << proc->name() << " logged no metrics port";
+    EXPECT_EQ(HttpGet(port, "/healthz"), "200 ok\n");
+    const std::string metrics = HttpGet(port, "/metrics");
+    EXPECT_EQ(metrics.substr(0, 3), "200");
+    EXPECT_NE(metrics.find("consumer_lag"), std::string::npos);
+    EXPECT_NE(metrics.find("batch_seconds_count"), std::string::npos);
+  }
+  EXPECT_NE(HttpGet(MetricsPort(*p.extractors()[0]), "/metrics").find("newsflow_extract_articles_in_total " +
+                                                                     std::to_string(seeds)),
+            std::string::npos);
 
   const std::string events_sql = "SELECT id, cameo_code, date_iso, mention_count FROM events ORDER BY id";
   const std::string mentions_sql = "SELECT id, event_id, article_id FROM mentions ORDER BY id";
