@@ -1,6 +1,7 @@
 // End to end: the real broker, ingest, extract and sink binaries as separate processes, the seed
 // corpus replayed through Kafka, the result checked in the SQLite file.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -130,6 +131,33 @@ TEST_F(PipelineTest, RecordIdsDoNotDependOnPartitionsOrExtractorCount) {
   const std::string many = run(6, 2);
   EXPECT_NE(one.find('\t'), std::string::npos) << one;
   EXPECT_EQ(one, many);
+}
+
+TEST_F(PipelineTest, ALockedStorePausesTheSinkWhichRecoversOnItsOwn) {
+  Pipeline p;
+  ASSERT_TRUE(p.StartBroker());
+  p.StartSink();
+  p.StartExtractor();
+  ASSERT_TRUE(WaitUntil([&] { return std::filesystem::exists(p.store_path()); }, 30s));
+  // Another writer holds the store's write lock while the seeds flow.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(p.store_path().c_str(), &raw), SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> locker(raw, &sqlite3_close);
+  sqlite3_busy_timeout(locker.get(), 5000);
+  ASSERT_EQ(sqlite3_exec(locker.get(), "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(p.Ingest({"replay", kSeeds, "--clock", kClock}), 0);
+  ASSERT_TRUE(WaitUntil([&] { return p.sink()->Stderr().find("batch_retry") != std::string::npos; }, 60s))
+      << p.sink()->Stderr();
+  EXPECT_FALSE(p.Drained());
+  EXPECT_EQ(QueryInt(p.store_path(), "SELECT count(*) FROM articles"), 0);
+  ASSERT_EQ(sqlite3_exec(locker.get(), "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Released: the sink stores everything, with no help.
+  ASSERT_TRUE(p.WaitDrained(120s));
+  EXPECT_EQ(QueryInt(p.store_path(), "SELECT count(*) FROM articles"), static_cast<int64_t>(CountFiles(kSeeds)));
+  EXPECT_EQ(QueryInt(p.store_path(), "SELECT count(*) FROM mentions m WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM events e WHERE e.id = m.event_id)"),
+            0);
+  EXPECT_TRUE(p.StopAll());
 }
 
 TEST_F(PipelineTest, BadInputGoesToTheDeadLetterTopicAndTheRestFlows) {
