@@ -1,11 +1,13 @@
 // Micro-benchmarks over the real code and the real kb/: each stage of extraction per language, the
 // ingest parser, event fusion and the SQLite store. Throughput prints as bytes_per_second (MB/s of
 // article text) and items_per_second (articles, sentences, tokens, reports, as each names).
-//   newsflow-micro-bench [--kb DIR] [--seeds DIR] [--en FILE] [Google Benchmark flags]
+//   newsflow-micro-bench [--kb DIR] [--seeds DIR] [--en FILE] [--store-batches N] [Google Benchmark flags]
 // The articles are the seeds (vi, ar) and bench/data/en_article.txt, parsed by the ingest parser.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -304,7 +306,7 @@ void CreateExtractor(benchmark::State& state, const fs::path& kb_dir) {
   }
 }
 
-void Register(Fixture& f) {
+void Register(Fixture& f, int64_t store_batches) {
   for (auto& [lang, docs] : f.by_lang) {
     const std::vector<Prepared>& d = docs;
     benchmark::RegisterBenchmark(("NormalizeNfc/" + lang).c_str(), Normalize, std::cref(d));
@@ -318,7 +320,9 @@ void Register(Fixture& f) {
   }
   benchmark::RegisterBenchmark("Fuse", FuseGroup, std::cref(f.extracted))->Arg(10)->Arg(100)->Arg(1000);
   // Real time: the commit waits on the disk, which CPU time would leave out.
-  benchmark::RegisterBenchmark("StoreApply/sqlite", StoreApply, std::cref(f.extracted))->Iterations(200)->UseRealTime();
+  benchmark::RegisterBenchmark("StoreApply/sqlite", StoreApply, std::cref(f.extracted))
+      ->Iterations(store_batches)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("ExtractorCreate", CreateExtractor, f.kb_dir)
       ->Unit(benchmark::kMillisecond)
       ->Iterations(3);
@@ -333,11 +337,13 @@ int main(int argc, char** argv) {
   newsflow::bench::Fixture f;
   f.kb_dir = NEWSFLOW_DEFAULT_KB_DIR;
   fs::path seeds = NEWSFLOW_BENCH_SEEDS_DIR, en = NEWSFLOW_BENCH_EN_ARTICLE;
+  int64_t store_batches = 200;  // fixed, so every run fills the store to the same size
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--kb") f.kb_dir = argv[i + 1];
     else if (flag == "--seeds") seeds = argv[i + 1];
     else if (flag == "--en") en = argv[i + 1];
+    else if (flag == "--store-batches") store_batches = std::max(1L, std::atol(argv[i + 1]));
     else {
       std::fprintf(stderr, "newsflow-micro-bench: unknown flag %s\n", argv[i]);
       return 2;
@@ -347,7 +353,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "newsflow-micro-bench: %s\n", s.message().c_str());
     return 1;
   }
-  newsflow::bench::Register(f);
+  newsflow::bench::Register(f, store_batches);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

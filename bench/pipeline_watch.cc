@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,10 @@ class IngestTimes {
   void Add(std::string id, int64_t ns, int64_t bytes) {
     std::lock_guard lock(mu_);
     if (times_.emplace(std::move(id), ns).second) bytes_ += bytes;
+  }
+  size_t size() const {
+    std::lock_guard lock(mu_);
+    return times_.size();
   }
   std::unordered_map<std::string, int64_t> Snapshot(int64_t* bytes) const {
     std::lock_guard lock(mu_);
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
   std::string store_path, topic = "newsflow.articles", group = "newsflow-bench-watch";
   int64_t articles = 0, poll_ms = 50, timeout_s = 300;
   std::vector<std::string> pid_flags;
+  std::string ready_file;
   ArgParser args("newsflow-bench-watch", "--store PATH --articles N [--pid NAME=PID]... [options]",
                  "Measures an end-to-end run: ingest-to-store latency, throughput, peak RSS and CPU per process.");
   args.AddKafka(&kafka);
@@ -130,6 +136,7 @@ int main(int argc, char** argv) {
   args.AddString("topic", &topic, "articles topic", "NAME");
   args.AddString("group", &group, "this watcher's consumer group", "ID");
   args.AddRepeated("pid", &pid_flags, "a process to sample (repeatable)", "NAME=PID");
+  args.AddString("ready-file", &ready_file, "created once the watcher reads the articles topic", "PATH");
   if (int rc = args.ParseOrExit(argc, argv, nullptr); rc >= 0) return rc;
   if (store_path.empty() || articles < 1 || poll_ms < 1) {
     std::fprintf(stderr, "newsflow-bench-watch: --store and --articles >= 1 are required\n");
@@ -150,6 +157,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "newsflow-bench-watch: %s\n", consumer.status().message().c_str());
     return 1;
   }
+  // Join before the run starts (the script waits for --ready-file): a watcher still joining its
+  // group when the last article is stored would miss ingest times.
+  const auto join_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((*consumer)->Assignment().empty() && std::chrono::steady_clock::now() < join_deadline)
+    (void)(*consumer)->Poll(std::chrono::milliseconds(100));
+  if ((*consumer)->Assignment().empty()) {
+    std::fprintf(stderr, "newsflow-bench-watch: no partitions of %s within 30 s\n", topic.c_str());
+    return 1;
+  }
+  if (!ready_file.empty()) std::ofstream(ready_file) << "ready\n";
   IngestTimes ingest_times;
   std::atomic<bool> stop{false};
   std::thread reader([&] {
@@ -169,11 +186,17 @@ int main(int argc, char** argv) {
   int64_t drained_ns = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   std::vector<std::string> fresh;
+  size_t baseline = 0;
   while (drained_ns == 0 && std::chrono::steady_clock::now() < deadline) {
     const auto tick = std::chrono::steady_clock::now();
     for (Watched& p : procs)
       if (auto s = bench::ReadProcStats(p.pid)) p.last = *s;
-    if (!poller.open()) (void)poller.Open(store_path);
+    if (!poller.open() && poller.Open(store_path).ok()) {
+      // Rows stored before the watcher started (the script's warm-up articles) are not this run's.
+      fresh.clear();
+      poller.Poll(fresh);
+      baseline = fresh.size();
+    }
     if (poller.open()) {
       fresh.clear();
       poller.Poll(fresh);
@@ -191,6 +214,10 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_until(tick + std::chrono::milliseconds(poll_ms));
   }
+  // The topic may still be delivering ingest times of articles already stored.
+  const auto read_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ingest_times.size() < first_seen.size() && std::chrono::steady_clock::now() < read_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   stop = true;
   reader.join();
   (void)(*consumer)->Close();
@@ -200,12 +227,14 @@ int main(int argc, char** argv) {
   std::vector<double> latencies_ms;
   int64_t first_ingest_ns = 0;
   for (const auto& [id, ns] : ingested) {
+    auto it = first_seen.find(id);
+    if (it == first_seen.end()) continue;  // a warm-up article, stored before the watch began
     if (first_ingest_ns == 0 || ns < first_ingest_ns) first_ingest_ns = ns;
-    if (auto it = first_seen.find(id); it != first_seen.end())
-      latencies_ms.push_back(static_cast<double>(it->second - ns) / 1e6);
+    latencies_ms.push_back(static_cast<double>(it->second - ns) / 1e6);
   }
   std::sort(latencies_ms.begin(), latencies_ms.end());
-  std::printf("articles_stored=%zu\narticles_on_topic=%zu\n", first_seen.size(), ingested.size());
+  std::printf("articles_stored=%zu\narticles_on_topic=%zu\nwarm_up_rows_ignored=%zu\n", first_seen.size(),
+              ingested.size(), baseline);
   std::printf("drained=%d\n", drained_ns != 0 ? 1 : 0);
   const double seconds = drained_ns && first_ingest_ns ? static_cast<double>(drained_ns - first_ingest_ns) / 1e9 : 0;
   std::printf("end_to_end_s=%.3f\n", seconds);
@@ -214,6 +243,13 @@ int main(int argc, char** argv) {
     std::printf("articles_per_s=%.1f\nmb_per_s=%.3f\n", static_cast<double>(first_seen.size()) / seconds,
                 static_cast<double>(bytes) / seconds / 1e6);
   }
+  // From the first row seen to drained: the pipeline's steady rate, without ingest's start-up.
+  int64_t first_row_ns = 0;
+  for (const auto& [id, ns] : first_seen)
+    if (first_row_ns == 0 || ns < first_row_ns) first_row_ns = ns;
+  if (drained_ns > first_row_ns && first_seen.size() > 1)
+    std::printf("steady_articles_per_s=%.1f\n", static_cast<double>(first_seen.size() - 1) /
+                                                   (static_cast<double>(drained_ns - first_row_ns) / 1e9));
   std::printf("latency_samples=%zu\nlatency_resolution_ms=%lld\n", latencies_ms.size(), static_cast<long long>(poll_ms));
   std::printf("latency_p50_ms=%.1f\nlatency_p99_ms=%.1f\nlatency_max_ms=%.1f\n", Percentile(latencies_ms, 0.50),
               Percentile(latencies_ms, 0.99), latencies_ms.empty() ? 0.0 : latencies_ms.back());
