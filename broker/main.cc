@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   int64_t brokers_count = o.brokers_count, partitions = o.default_partitions, port = o.port,
           control_port = o.control_port;
   std::vector<std::string> topic_specs;
-  std::string log_format = "text";
+  LoggingFlags logging;
   ArgParser args(
       "newsflow-broker", "[options]",
       "An IN-MEMORY DEVELOPMENT BROKER (librdkafka's mock cluster): nothing is persisted, and it is\n"
@@ -39,17 +39,14 @@ int main(int argc, char** argv) {
   args.AddInt("control-port", &control_port, "serve the fault-injection line protocol on 127.0.0.1:P (0 = any)", "P");
   args.AddString("control-address-file", &o.control_address_file,
                  "where to write the control address (default: <address-file>.control)", "PATH");
-  args.AddString("log-format", &log_format, "log line format", "FORMAT");
-  args.SetChoices("log-format", {"text", "json"});
+  args.AddLogging(&logging);
   std::vector<std::string> positional;
   if (int rc = args.ParseOrExit(argc, argv, &positional); rc >= 0) return rc;
   if (!positional.empty()) {
     std::fprintf(stderr, "newsflow-broker: unexpected argument '%s' (try --help)\n", positional[0].c_str());
     return 2;
   }
-  LogFormat format = LogFormat::kText;
-  ParseLogFormat(log_format, &format);
-  ConfigureLogging("broker", format, LogLevel::kInfo);
+  ApplyLogging("broker", logging);
 
   o.brokers_count = static_cast<int>(brokers_count);
   o.default_partitions = static_cast<int>(partitions);

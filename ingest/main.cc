@@ -29,7 +29,8 @@ struct Flags {
   std::string topic = newsflow::topics::kArticles;
   std::string dead_letter_topic = newsflow::topics::kDeadLetter;
   std::string kb = NEWSFLOW_INGEST_DEFAULT_KB_DIR;
-  std::string clock, log_format = "text", state, done, user_agent = "newsflow-ingest/1";
+  std::string clock, state, done, user_agent = "newsflow-ingest/1";
+  newsflow::LoggingFlags logging;
   int64_t max_bytes = 4 * 1024 * 1024, limit = 0, progress_every = 100, metrics_port = -1;
   double rate = 0, speed = 1, max_gap = 3600, interval = 300, timeout = 30;
   bool loop = false, by_published = false, once = false;
@@ -79,13 +80,12 @@ int main(int argc, char** argv) {
   args.AddString("user-agent", &f.user_agent, "feed: HTTP User-Agent (default newsflow-ingest/1)", "UA");
   args.AddInt("metrics-port", &f.metrics_port, "serve Prometheus /metrics and /healthz on this port (0 = any)");
   args.AddInt("progress-every", &f.progress_every, "log progress every N articles (default 100; also every 5 s)");
-  args.AddString("log-format", &f.log_format, "log line format", "FORMAT");
-  args.SetChoices("log-format", {"text", "json"});
+  args.AddLogging(&f.logging);
   std::vector<std::string> pos;
   if (int rc = args.ParseOrExit(argc, argv, &pos); rc >= 0) return rc;
+  ApplyLogging("ingest", f.logging);
   LogFormat format = LogFormat::kText;
-  ParseLogFormat(f.log_format, &format);
-  ConfigureLogging("ingest", format, LogLevel::kInfo);
+  ParseLogFormat(f.logging.format, &format);
   InstallShutdownHandlers();
 
   ingest::PublisherOptions popts{.topic = f.topic, .rate = f.rate, .limit = f.limit,

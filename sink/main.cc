@@ -26,8 +26,7 @@ int ExitCode(const Status& s, std::string_view program) {
 
 int Serve(int argc, char** argv) {
   sink::ServiceOptions opts;
-  std::string log_format = "text", log_level = "info";
-  int64_t batch_size = static_cast<int64_t>(opts.batch.max_messages), batch_ms = opts.batch.max_wait.count();
+  LoggingFlags logging;
   ArgParser args("newsflow-sink", "[options]\n       newsflow-sink events|status|wait --store URI [options]",
                  "Consumes newsflow.v1.ExtractOutput messages and stores them: articles, entities, and\n"
                  "event reports fused into event records. Each batch and its Kafka offsets are written in\n"
@@ -38,32 +37,16 @@ int Serve(int argc, char** argv) {
   args.AddString("topic", &opts.topic, "events topic to consume (default newsflow.events)", "TOPIC");
   args.AddString("group", &opts.group, "consumer group id, default newsflow-sink (its offsets are kept in the store)", "ID");
   args.AddString("dead-letter-topic", &opts.dead_letter_topic, "dead-letter topic (default newsflow.deadletter)", "TOPIC");
-  args.AddInt("batch-size", &batch_size, "messages per batch, one store transaction each (default 256)");
-  args.AddInt("batch-ms", &batch_ms, "longest wait to fill a batch in milliseconds (default 50)", "MS");
-  int64_t metrics_port = -1;
-  args.AddInt("metrics-port", &metrics_port, "serve Prometheus /metrics and /healthz on this port (-1 off, 0 any)", "PORT");
-  args.AddString("log-format", &log_format, "log line format", "FORMAT");
-  args.SetChoices("log-format", {"text", "json"});
-  args.AddString("log-level", &log_level, "lowest level logged", "LEVEL");
-  args.SetChoices("log-level", {"debug", "info", "warn", "error"});
+  args.AddBatch(&opts.batch, "messages (one store transaction each)");
+  args.AddMetricsPort(&opts.metrics_port);
+  args.AddLogging(&logging);
   std::vector<std::string> positional;
   if (int rc = args.ParseOrExit(argc, argv, &positional); rc >= 0) return rc;
   if (!positional.empty()) {
     std::fprintf(stderr, "newsflow-sink: unknown subcommand '%s' (try --help)\n", positional[0].c_str());
     return 2;
   }
-  if (batch_size < 1 || batch_ms < 0) {
-    std::fprintf(stderr, "newsflow-sink: --batch-size must be >= 1 and --batch-ms >= 0\n");
-    return 2;
-  }
-  opts.batch.max_messages = static_cast<size_t>(batch_size);
-  opts.batch.max_wait = std::chrono::milliseconds(batch_ms);
-  opts.metrics_port = static_cast<int>(metrics_port);
-  LogFormat format;
-  LogLevel level;
-  ParseLogFormat(log_format, &format);
-  ParseLogLevel(log_level, &level);
-  ConfigureLogging("sink", format, level);
+  ApplyLogging("sink", logging);
   InstallShutdownHandlers();
   return ExitCode(sink::RunService(opts), "newsflow-sink");
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "newsflow/common/batch_loop.h"
 #include "newsflow/common/kafka.h"
 
 namespace newsflow {
@@ -71,6 +72,48 @@ void ArgParser::AddKafka(KafkaOptions* out) {
                       if (eq == std::string_view::npos || eq == 0)
                         return Status::InvalidArgument("-X expects key=value, got '" + std::string(v) + "'");
                       out->properties.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
+                      return Status::Ok();
+                    }});
+}
+
+void ArgParser::AddLogging(LoggingFlags* out) {
+  AddString("log-format", &out->format, "log line format", "FORMAT");
+  SetChoices("log-format", {"text", "json"});
+  AddString("log-level", &out->level, "lowest level logged", "LEVEL");
+  SetChoices("log-level", {"debug", "info", "warn", "error"});
+}
+
+void ArgParser::AddBatch(BatchOptions* out, const std::string& unit) {
+  flags_.push_back({"--batch-size", "N",
+                    unit + " per batch; offsets commit per batch (default " + std::to_string(out->max_messages) + ")",
+                    {}, [out](std::string_view v) {
+                      int64_t x = 0;
+                      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                      if (ec != std::errc() || p != v.data() + v.size() || x < 1)
+                        return Status::InvalidArgument("--batch-size expects an integer >= 1, got '" + std::string(v) + "'");
+                      out->max_messages = static_cast<size_t>(x);
+                      return Status::Ok();
+                    }});
+  flags_.push_back({"--batch-ms", "MS",
+                    "longest wait to fill a batch, in milliseconds (default " + std::to_string(out->max_wait.count()) + ")",
+                    {}, [out](std::string_view v) {
+                      int64_t x = 0;
+                      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                      if (ec != std::errc() || p != v.data() + v.size() || x < 0)
+                        return Status::InvalidArgument("--batch-ms expects an integer >= 0, got '" + std::string(v) + "'");
+                      out->max_wait = std::chrono::milliseconds(x);
+                      return Status::Ok();
+                    }});
+}
+
+void ArgParser::AddMetricsPort(int* out) {
+  flags_.push_back({"--metrics-port", "PORT", "serve Prometheus /metrics and /healthz on this port (-1 off, 0 any)",
+                    {}, [out](std::string_view v) {
+                      int x = 0;
+                      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                      if (ec != std::errc() || p != v.data() + v.size() || x < -1 || x > 65535)
+                        return Status::InvalidArgument("--metrics-port expects -1..65535, got '" + std::string(v) + "'");
+                      *out = x;
                       return Status::Ok();
                     }});
 }

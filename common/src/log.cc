@@ -5,6 +5,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "newsflow/common/flags.h"
+
 namespace newsflow {
 namespace {
 struct LogSettings {
@@ -50,6 +52,14 @@ bool NeedsQuotes(std::string_view v) {
 
 void ConfigureLogging(std::string_view component, LogFormat format, LogLevel min_level) {
   Settings() = {std::string(component), format, min_level};
+}
+
+void ApplyLogging(std::string_view component, const LoggingFlags& flags) {
+  LogFormat format = LogFormat::kText;
+  LogLevel level = LogLevel::kInfo;
+  ParseLogFormat(flags.format, &format);
+  ParseLogLevel(flags.level, &level);
+  ConfigureLogging(component, format, level);
 }
 
 bool ParseLogFormat(std::string_view s, LogFormat* out) {

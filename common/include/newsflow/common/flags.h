@@ -15,6 +15,13 @@
 namespace newsflow {
 
 struct KafkaOptions;
+struct BatchOptions;
+
+// What --log-format and --log-level set.
+struct LoggingFlags {
+  std::string format = "text";  // text | json
+  std::string level = "info";   // debug | info | warn | error
+};
 
 class ArgParser {
  public:
@@ -29,6 +36,12 @@ class ArgParser {
                    std::string value_name = "VALUE");
   // `--brokers HOST:PORT[,...]` and `-X key=value` (any librdkafka property, repeatable).
   void AddKafka(KafkaOptions* out);
+  // `--log-format text|json` and `--log-level debug|info|warn|error`; see ApplyLogging (log.h).
+  void AddLogging(LoggingFlags* out);
+  // `--batch-size N` (>= 1) and `--batch-ms MS` (>= 0) of a consumer's BatchOptions.
+  void AddBatch(BatchOptions* out, const std::string& unit = "messages");
+  // `--metrics-port PORT`: serve /metrics and /healthz (-1 off, 0 any free port).
+  void AddMetricsPort(int* out);
   // Restricts a string flag to a set of values (checked at parse time).
   void SetChoices(const std::string& name, std::vector<std::string> choices);
 

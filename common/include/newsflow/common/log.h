@@ -18,6 +18,10 @@ void ConfigureLogging(std::string_view component, LogFormat format, LogLevel min
 bool ParseLogFormat(std::string_view s, LogFormat* out);
 bool ParseLogLevel(std::string_view s, LogLevel* out);
 
+struct LoggingFlags;
+// ConfigureLogging from --log-format / --log-level (already validated by the parser).
+void ApplyLogging(std::string_view component, const LoggingFlags& flags);
+
 using LogField = std::pair<std::string_view, std::string>;
 // Writes one line: time, level, component, event, then the fields. Thread-safe.
 void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
