@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "corpus.h"
+#include "newsflow/common/topics.h"
 #include "pipeline.h"
 
 namespace newsflow::testing {
@@ -42,9 +43,21 @@ const std::vector<std::string> kFasterFailover = {"session.timeout.ms=6000", "he
 struct StoreContents {
   std::map<std::string, int64_t> records;  // record id -> mention count
   std::set<std::string> mentions;          // report ids
+  int64_t articles = 0;
 };
 
-StoreContents ReadStore(const std::string& db) { return {Records(db), MentionIds(db)}; }
+StoreContents ReadStore(const std::string& db) {
+  return {Records(db), MentionIds(db), QueryInt(db, "SELECT count(*) FROM articles")};
+}
+
+// Messages on the dead-letter topic, for the diagnosis of a difference.
+int64_t DeadLetters(const KafkaOptions& kafka) {
+  auto hw = QueryHighWatermarks(kafka, topics::kDeadLetter, std::chrono::seconds(5));
+  int64_t n = 0;
+  if (hw.ok())
+    for (const auto& p : *hw) n += p.offset;
+  return n;
+}
 
 // Lost / duplicated / unexpected mentions of `got` against `want`, printed and asserted zero.
 void ExpectSameStore(const char* label, const StoreContents& want, const StoreContents& got) {
@@ -58,6 +71,9 @@ void ExpectSameStore(const char* label, const StoreContents& want, const StoreCo
     else duplicated += it->second - n;
   }
   for (const auto& [id, n] : got.records) extra += want.records.count(id) ? 0 : n;
+  std::printf("%s: articles clean=%lld run=%lld\n", label, static_cast<long long>(want.articles),
+              static_cast<long long>(got.articles));
+  EXPECT_EQ(got.articles, want.articles);
   std::printf("%s: reports clean=%zu run=%zu lost=%lld unexpected=%lld; records clean=%zu run=%zu; "
               "record mentions lost=%lld duplicated=%lld unexpected=%lld\n",
               label, want.mentions.size(), got.mentions.size(), static_cast<long long>(reports_lost),
@@ -157,6 +173,7 @@ TEST_F(FaultTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   std::printf("chaos: %lld articles, %d kills, %d broker faults\n", static_cast<long long>(articles_), kills, faults);
   EXPECT_GE(kills, min_kills);
   ExpectSameStore("chaos", *clean_, ReadStore(p.store_path()));
+  EXPECT_EQ(DeadLetters(p.kafka()), 0) << "dead letters in a run of valid articles";
   EXPECT_TRUE(p.StopAll());
 }
 
@@ -192,6 +209,7 @@ TEST_F(FaultTest, ExtractorsJoiningAndLeavingMidStreamLoseNothing) {
     if (e) assignments += e->Stderr();
   EXPECT_NE(assignments.find("partitions_assigned"), std::string::npos);
   ExpectSameStore("scale-out", *clean_, ReadStore(p.store_path()));
+  EXPECT_EQ(DeadLetters(p.kafka()), 0) << "dead letters in a run of valid articles";
   EXPECT_TRUE(p.StopAll());
 }
 
