@@ -240,10 +240,12 @@ void FuseGroup(benchmark::State& state, const std::vector<v1::ExtractOutput>& ex
 }
 
 // Copy `copy` of the real extraction output: article and report ids made unique, fusion keys
-// spread over 100 variants so groups grow as they would in a real store.
-std::vector<v1::ExtractOutput> StoreBatch(const std::vector<v1::ExtractOutput>& extracted, int64_t copy) {
+// spread over `variants` variants of each real key: with many, groups stay small (many stories);
+// with one, every copy reports the same events (one big story), so its groups keep growing.
+std::vector<v1::ExtractOutput> StoreBatch(const std::vector<v1::ExtractOutput>& extracted, int64_t copy,
+                                          int64_t variants) {
   const std::string suffix = "-" + std::to_string(copy);
-  const std::string group = "-g" + std::to_string(copy % 100);
+  const std::string group = "-g" + std::to_string(copy % variants);
   std::vector<v1::ExtractOutput> out = extracted;
   for (v1::ExtractOutput& x : out) {
     if (x.has_article()) {
@@ -262,7 +264,8 @@ std::vector<v1::ExtractOutput> StoreBatch(const std::vector<v1::ExtractOutput>& 
 }
 
 // Store::Apply into a fresh SQLite file, one transaction per batch of ~256 records (the sink's
-// default batch size) made of whole copies of the real extraction output.
+// default batch size) made of whole copies of the real extraction output; range(0) = fusion key
+// variants (see StoreBatch).
 void StoreApply(benchmark::State& state, const std::vector<v1::ExtractOutput>& extracted) {
   const fs::path dir = fs::temp_directory_path() / ("newsflow-bench-store-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -278,7 +281,7 @@ void StoreApply(benchmark::State& state, const std::vector<v1::ExtractOutput>& e
     state.PauseTiming();
     std::vector<v1::ExtractOutput> batch;
     for (int64_t c = 0; c < copies_per_batch; ++c, ++copy)
-      for (auto& x : StoreBatch(extracted, copy)) {
+      for (auto& x : StoreBatch(extracted, copy, state.range(0))) {
         reports += x.has_event() ? 1 : 0;
         batch.push_back(std::move(x));
       }
@@ -321,7 +324,15 @@ void Register(Fixture& f, int64_t store_batches) {
   benchmark::RegisterBenchmark("Fuse", FuseGroup, std::cref(f.extracted))->Arg(10)->Arg(100)->Arg(1000);
   // Real time: the commit waits on the disk, which CPU time would leave out.
   benchmark::RegisterBenchmark("StoreApply/sqlite", StoreApply, std::cref(f.extracted))
+      ->ArgName("variants")
+      ->Arg(100)
       ->Iterations(store_batches)
+      ->UseRealTime();
+  // One big story: the same groups grow with every batch (half the batches: each costs more).
+  benchmark::RegisterBenchmark("StoreApply/sqlite", StoreApply, std::cref(f.extracted))
+      ->ArgName("variants")
+      ->Arg(1)
+      ->Iterations(std::max<int64_t>(1, store_batches / 2))
       ->UseRealTime();
   benchmark::RegisterBenchmark("ExtractorCreate", CreateExtractor, f.kb_dir)
       ->Unit(benchmark::kMillisecond)
