@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench_articles.h"
+#include "percentile.h"
 #include "newsflow/common/flags.h"
 #include "newsflow/common/kafka.h"
 
@@ -144,8 +145,8 @@ int main(int argc, char** argv) {
   if (latencies_ms.size() > 1) {
     std::vector<double> sorted(latencies_ms.begin() + 1, latencies_ms.end());
     std::sort(sorted.begin(), sorted.end());
-    auto at = [&sorted](double p) { return sorted[static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5)]; };
-    std::printf("latency_p50_ms=%.0f\nlatency_p99_ms=%.0f\nlatency_max_ms=%.0f\n", at(0.5), at(0.99), sorted.back());
+    std::printf("latency_p50_ms=%.0f\nlatency_p99_ms=%.0f\nlatency_max_ms=%.0f\n", bench::Percentile(sorted, 0.5),
+                bench::Percentile(sorted, 0.99), sorted.back());
   }
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "newsflow/common/kafka.h"
 #include "newsflow/sink/store.h"
 #include "newsflow/v1/article.pb.h"
+#include "percentile.h"
 #include "proc_stats.h"
 
 namespace {
@@ -112,18 +113,12 @@ struct Watched {
   bench::ProcStats last;  // last sample while the process was alive
 };
 
-double Percentile(std::vector<double> sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(rank, sorted.size() - 1)];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   KafkaOptions kafka;
   std::string store_path, topic = "newsflow.articles", group = "newsflow-bench-watch";
-  int64_t articles = 0, poll_ms = 50, timeout_s = 300;
+  int64_t articles = 0, poll_ms = 50, timeout_s = 300, settle_ms = 0;
   std::vector<std::string> pid_flags;
   std::string ready_file;
   ArgParser args("newsflow-bench-watch", "--store PATH --articles N [--pid NAME=PID]... [options]",
@@ -136,6 +131,8 @@ int main(int argc, char** argv) {
   args.AddString("topic", &topic, "articles topic", "NAME");
   args.AddString("group", &group, "this watcher's consumer group", "ID");
   args.AddRepeated("pid", &pid_flags, "a process to sample (repeatable)", "NAME=PID");
+  args.AddInt("settle-ms", &settle_ms,
+              "also report latency without the articles ingested this long after the first (producer start-up)", "MS");
   args.AddString("ready-file", &ready_file, "created once the watcher reads the articles topic", "PATH");
   if (int rc = args.ParseOrExit(argc, argv, nullptr); rc >= 0) return rc;
   if (store_path.empty() || articles < 1 || poll_ms < 1) {
@@ -224,15 +221,20 @@ int main(int argc, char** argv) {
 
   int64_t bytes = 0;
   const auto ingested = ingest_times.Snapshot(&bytes);
-  std::vector<double> latencies_ms;
   int64_t first_ingest_ns = 0;
+  for (const auto& [id, ns] : ingested)
+    if (first_seen.count(id) && (first_ingest_ns == 0 || ns < first_ingest_ns)) first_ingest_ns = ns;
+  // Warm-up articles (stored before the watch began) have no first sighting and are left out.
+  std::vector<double> latencies_ms, settled_ms;
   for (const auto& [id, ns] : ingested) {
     auto it = first_seen.find(id);
-    if (it == first_seen.end()) continue;  // a warm-up article, stored before the watch began
-    if (first_ingest_ns == 0 || ns < first_ingest_ns) first_ingest_ns = ns;
-    latencies_ms.push_back(static_cast<double>(it->second - ns) / 1e6);
+    if (it == first_seen.end()) continue;
+    const double ms = static_cast<double>(it->second - ns) / 1e6;
+    latencies_ms.push_back(ms);
+    if (ns >= first_ingest_ns + settle_ms * 1'000'000) settled_ms.push_back(ms);
   }
   std::sort(latencies_ms.begin(), latencies_ms.end());
+  std::sort(settled_ms.begin(), settled_ms.end());
   std::printf("articles_stored=%zu\narticles_on_topic=%zu\nwarm_up_rows_ignored=%zu\n", first_seen.size(),
               ingested.size(), baseline);
   std::printf("drained=%d\n", drained_ns != 0 ? 1 : 0);
@@ -251,8 +253,11 @@ int main(int argc, char** argv) {
     std::printf("steady_articles_per_s=%.1f\n", static_cast<double>(first_seen.size() - 1) /
                                                    (static_cast<double>(drained_ns - first_row_ns) / 1e9));
   std::printf("latency_samples=%zu\nlatency_resolution_ms=%lld\n", latencies_ms.size(), static_cast<long long>(poll_ms));
+  using bench::Percentile;
   std::printf("latency_p50_ms=%.1f\nlatency_p99_ms=%.1f\nlatency_max_ms=%.1f\n", Percentile(latencies_ms, 0.50),
               Percentile(latencies_ms, 0.99), latencies_ms.empty() ? 0.0 : latencies_ms.back());
+  std::printf("settled_samples=%zu\nsettled_p50_ms=%.1f\nsettled_p99_ms=%.1f\n", settled_ms.size(),
+              Percentile(settled_ms, 0.50), Percentile(settled_ms, 0.99));
   for (const Watched& p : procs)
     std::printf("proc_%s_hwm_mb=%.1f\nproc_%s_cpu_s=%.2f\n", p.name.c_str(), p.last.hwm_mb, p.name.c_str(),
                 p.last.cpu_s);
