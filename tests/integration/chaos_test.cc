@@ -37,7 +37,14 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return v && *v ? std::atoll(v) : fallback;
 }
 
-const std::vector<std::string> kFasterFailover = {"session.timeout.ms=6000", "heartbeat.interval.ms=500"};
+// Faster failover of killed group members, and one in-flight produce request per connection.
+// The latter works around the dev broker, not newsflow: librdkafka's mock cluster does not enforce
+// idempotent-producer sequence order across pipelined requests, so when an injected error fails
+// request k while request k+1 succeeds, the retry of k is answered as a duplicate and its messages
+// are acknowledged without being stored (reproduced here with ingest alone: 1999 of 2000 kept,
+// every one acknowledged). A real broker rejects k+1 as out of order, and nothing is lost.
+const std::vector<std::string> kFasterFailover = {"session.timeout.ms=6000", "heartbeat.interval.ms=500",
+                                                  "max.in.flight.requests.per.connection=1"};
 
 // What a store holds, compared between a clean run and a run under faults.
 struct StoreContents {
@@ -50,14 +57,17 @@ StoreContents ReadStore(const std::string& db) {
   return {Records(db), MentionIds(db), QueryInt(db, "SELECT count(*) FROM articles")};
 }
 
-// Messages on the dead-letter topic, for the diagnosis of a difference.
-int64_t DeadLetters(const KafkaOptions& kafka) {
-  auto hw = QueryHighWatermarks(kafka, topics::kDeadLetter, std::chrono::seconds(5));
+// Messages on a topic (the sum of its partitions' high watermarks).
+int64_t TopicSize(const KafkaOptions& kafka, const std::string& topic) {
+  auto hw = QueryHighWatermarks(kafka, topic, std::chrono::seconds(5));
   int64_t n = 0;
   if (hw.ok())
     for (const auto& p : *hw) n += p.offset;
   return n;
 }
+
+// Messages on the dead-letter topic, for the diagnosis of a difference.
+int64_t DeadLetters(const KafkaOptions& kafka) { return TopicSize(kafka, topics::kDeadLetter); }
 
 // Lost / duplicated / unexpected mentions of `got` against `want`, printed and asserted zero.
 void ExpectSameStore(const char* label, const StoreContents& want, const StoreContents& got) {
@@ -170,10 +180,12 @@ TEST_F(FaultTest, KillsAndBrokerFaultsLoseNothingAndDuplicateNothing) {
   }
   ASSERT_EQ(ingest->Wait(120s), std::optional<int>(0)) << ingest->Stderr();
   ASSERT_TRUE(p.WaitDrained(300s)) << "sink:\n" << p.sink()->Stderr();
-  std::printf("chaos: %lld articles, %d kills, %d broker faults\n", static_cast<long long>(articles_), kills, faults);
+  std::printf("chaos: %lld articles, %d kills, %d broker faults; the articles topic holds %lld messages\n",
+              static_cast<long long>(articles_), kills, faults, static_cast<long long>(TopicSize(p.kafka(), topics::kArticles)));
   EXPECT_GE(kills, min_kills);
   ExpectSameStore("chaos", *clean_, ReadStore(p.store_path()));
   EXPECT_EQ(DeadLetters(p.kafka()), 0) << "dead letters in a run of valid articles";
+  EXPECT_EQ(TopicSize(p.kafka(), topics::kArticles), articles_) << "the broker lost acknowledged articles";
   EXPECT_TRUE(p.StopAll());
 }
 

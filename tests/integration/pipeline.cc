@@ -64,6 +64,7 @@ std::unique_ptr<Process> Pipeline::StartIngest(std::vector<std::string> args) {
   std::vector<std::string> argv = {NEWSFLOW_INGEST_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--brokers", kafka_.brokers, "--kb", NEWSFLOW_KB_DIR});
+  for (const auto& x : options_.extra_kafka) argv.insert(argv.end(), {"-X", x});
   return std::make_unique<Process>("ingest-" + std::to_string(ingest_runs_++), argv, dir());
 }
 

@@ -15,7 +15,7 @@ struct PipelineOptions {
   int partitions = 4;
   int brokers = 1;
   bool control = false;                  // serve the broker's fault-injection port
-  std::vector<std::string> extra_kafka;  // "-X" properties given to sink and extractors
+  std::vector<std::string> extra_kafka;  // "-X" properties given to ingest, extractors and sink
   bool metrics = false;                  // sink and extractors serve /metrics on a free port
 };
 
