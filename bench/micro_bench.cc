@@ -349,8 +349,12 @@ int main(int argc, char** argv) {
   f.kb_dir = NEWSFLOW_DEFAULT_KB_DIR;
   fs::path seeds = NEWSFLOW_BENCH_SEEDS_DIR, en = NEWSFLOW_BENCH_EN_ARTICLE;
   int64_t store_batches = 200;  // fixed, so every run fills the store to the same size
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "newsflow-micro-bench: %s needs a value\n", argv[i]);
+      return 2;
+    }
     if (flag == "--kb") f.kb_dir = argv[i + 1];
     else if (flag == "--seeds") seeds = argv[i + 1];
     else if (flag == "--en") en = argv[i + 1];

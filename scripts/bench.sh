@@ -84,7 +84,11 @@ kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }       # kv FILE KEY: a key=value l
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }" 2>/dev/null || echo n/a; }  # calc EXPR [DECIMALS]
 verdict() { awk "BEGIN { print (($1) ? \"PASS\" : \"MISS\") }"; }
 latency() {  # latency FILE: the watcher's latency figures as one table cell
-  echo "all: p50 $(kv "$1" latency_p50_ms) ms, p99 $(kv "$1" latency_p99_ms) ms; settled (after the first $((SETTLE_MS / 1000)) s): p50 $(kv "$1" settled_p50_ms) ms, p99 $(kv "$1" settled_p99_ms) ms (resolution $(kv "$1" latency_resolution_ms) ms)"
+  local settled="no article ingested after the first $((SETTLE_MS / 1000)) s"
+  if [[ "$(kv "$1" settled_samples)" -gt 0 ]] 2>/dev/null; then
+    settled="p50 $(kv "$1" settled_p50_ms) ms, p99 $(kv "$1" settled_p99_ms) ms"
+  fi
+  echo "all: p50 $(kv "$1" latency_p50_ms) ms, p99 $(kv "$1" latency_p99_ms) ms; settled (after the first $((SETTLE_MS / 1000)) s): $settled (resolution $(kv "$1" latency_resolution_ms) ms)"
 }
 
 # ---- corpus
