@@ -174,8 +174,10 @@ void Consumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_top
   auto* self = static_cast<Consumer*>(opaque);
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   std::string names;
-  for (int i = 0; i < parts->cnt; ++i)
-    names += (i ? "," : "") + std::string(parts->elems[i].topic) + "[" + std::to_string(parts->elems[i].partition) + "]";
+  for (int i = 0; i < parts->cnt; ++i) {
+    if (i > 0) names += ',';
+    names.append(parts->elems[i].topic).append("[").append(std::to_string(parts->elems[i].partition)).append("]");
+  }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     if (self->hooks_.on_assign) self->hooks_.on_assign(parts);
     Log(LogLevel::kInfo, "partitions_assigned", {{"partitions", names}});

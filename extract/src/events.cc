@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -288,7 +289,7 @@ class SentenceAnalysis {
       if (prefix) prefix->clear();
       return true;
     }
-    for (const std::string& v : ArabicCliticVariants(k)) {
+    for (const std::string& v : Variants(i)) {
       if (v == p[0] && k.size() > v.size() && k.compare(k.size() - v.size(), v.size(), v) == 0) {
         if (prefix) *prefix = k.substr(0, k.size() - v.size());
         return true;
@@ -460,7 +461,7 @@ class SentenceAnalysis {
           }
         }
       };
-      for (const std::string& v : ArabicCliticVariants(toks_[i]->key)) try_key(v);
+      for (const std::string& v : Variants(i)) try_key(v);
       if (!best) {
         ++i;
         continue;
@@ -1139,6 +1140,14 @@ class SentenceAnalysis {
   const LangRules& r_;
   const SentenceInput& in_;
   std::vector<const Token*> toks_;
+  // ArabicCliticVariants of each token's key, computed on first use (MatchPhrase asks for the
+  // same token once per cue phrase and per trigger window).
+  mutable std::vector<std::optional<std::vector<std::string>>> variants_;
+  const std::vector<std::string>& Variants(size_t i) const {
+    if (variants_.size() < toks_.size()) variants_.resize(toks_.size());
+    if (!variants_[i]) variants_[i] = ArabicCliticVariants(toks_[i]->key);
+    return *variants_[i];
+  }
   std::vector<MentionInfo> mentions_;
   std::vector<int> mention_at_;
   std::vector<bool> reported_;

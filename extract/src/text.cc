@@ -206,8 +206,11 @@ std::string LooseKey(std::string_view text) {
 }
 
 std::vector<std::string> ArabicCliticVariants(std::string_view key) {
-  const std::u32string w = DecodeUtf8(key);
   std::vector<std::string> out{std::string(key)};
+  // Arabic letters U+0620..U+06FF are two-byte sequences led by 0xD8..0xDB: no decoding otherwise.
+  if (key.size() < 2 || static_cast<unsigned char>(key[0]) < 0xD8 || static_cast<unsigned char>(key[0]) > 0xDB)
+    return out;
+  const std::u32string w = DecodeUtf8(key);
   if (w.empty() || !IsArabicLetter(static_cast<UChar32>(w[0]))) return out;
   constexpr char32_t kAlef = 0x0627, kLam = 0x0644, kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628,
                      kKaf = 0x0643;
