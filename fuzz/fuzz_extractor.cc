@@ -1,6 +1,6 @@
 // Extractor::Extract on an article made from the input: never a crash, a value or DataLoss;
-// every byte offset of the output inside the body (the sentence offsets name the sentence
-// text); deterministic: two calls give the same serialized output.
+// every byte offset of the output inside the published (NFC) body, the sentence offsets naming
+// the sentence text; deterministic: two calls give the same serialized output.
 // Input: byte 0 picks the language (and whether a publication date is stated), the rest is the body.
 #include <array>
 #include <cstddef>
@@ -11,6 +11,7 @@
 
 #include "fuzz_support.h"
 #include "newsflow/extract/extractor.h"
+#include "newsflow/extract/text.h"
 
 namespace {
 
@@ -72,6 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Check(Serialize(*first) == Serialize(*second), "Extract is not deterministic");
   Check(static_cast<size_t>(first->article.event_ids_size()) == first->events.size(), "event ids do not match events");
-  for (const newsflow::v1::Event& e : first->events) CheckOffsets(e, article.body());
+  // Offsets index the body the extractor publishes: the NFC of the one it was given.
+  const std::string& body = first->article.article().body();
+  auto nfc = extract::NormalizeNfc(article.body());
+  Check(nfc.ok() && *nfc == body, "published body is not the NFC of the input body");
+  for (const newsflow::v1::Event& e : first->events) CheckOffsets(e, body);
   return 0;
 }
