@@ -180,6 +180,7 @@ std::string MatchKey(std::string_view text) {
     pending_space = false;
     out.append(c);
   }
+  if (!out.isEmpty() && out.charAt(out.length() - 1) == u' ') out.truncate(out.length() - 1);
   return ToUtf8(Nfc(out));
 }
 
@@ -197,11 +198,15 @@ std::string LooseKey(std::string_view text) {
     // Combining marks on Latin letters are Vietnamese / Turkish diacritics; on Arabic letters
     // they are already gone (MatchKey folded hamza forms and removed harakat).
     if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    // A mark removed between two spaces ("a \u0300 b") must not leave two: keep the key collapsed
+    // as MatchKey made it, so that LooseKey(LooseKey(x)) == LooseKey(x).
+    if (c == ' ' && (out.isEmpty() || out.charAt(out.length() - 1) == u' ')) continue;
     if (c == 0x0111) c = 'd';       // đ has no decomposition
     else if (c == 0x00F8) c = 'o';  // ø
     else if (c == 0x0142) c = 'l';  // ł
     out.append(c);
   }
+  if (!out.isEmpty() && out.charAt(out.length() - 1) == u' ') out.truncate(out.length() - 1);
   return ToUtf8(Nfc(out));
 }
 

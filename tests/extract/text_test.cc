@@ -85,6 +85,17 @@ TEST(LooseKeyTest, DropsLatinDiacritics) {
   EXPECT_EQ(LooseKey("بيروت"), MatchKey("بيروت"));
 }
 
+// Found by fuzz_text: a combining mark with no letter before it, between spaces or at the end.
+TEST(LooseKeyTest, StraySpacingMarksLeaveOneSpaceAndTheKeyIsStable) {
+  for (const std::string s : {"Hội, \u0300 Hội", "Vinh \u0301", "\u0303 Huế", "a \u0300 \u0301 b"}) {
+    const std::string once = LooseKey(s);
+    EXPECT_EQ(LooseKey(once), once) << s;
+    EXPECT_EQ(once.find("  "), std::string::npos) << once;
+    EXPECT_FALSE(!once.empty() && (once.front() == ' ' || once.back() == ' ')) << "[" << once << "]";
+  }
+  EXPECT_EQ(LooseKey("Hội, \u0300 Hội"), LooseKey("Hoi, Hoi"));
+}
+
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
