@@ -15,6 +15,31 @@
 
 namespace newsflow::testing {
 namespace {
+// Sends `request` to 127.0.0.1:port and returns the reply: its first line (without the newline)
+// when `one_line`, else everything until the peer closes. "" when nothing could be exchanged.
+std::string Exchange(int port, const std::string& request, bool one_line) {
+  struct Socket {
+    int fd;
+    ~Socket() {
+      if (fd >= 0) close(fd);
+    }
+  } sock{socket(AF_INET, SOCK_STREAM, 0)};
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  std::string reply;
+  if (sock.fd < 0 || connect(sock.fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
+      write(sock.fd, request.data(), request.size()) != static_cast<ssize_t>(request.size()))
+    return reply;
+  char buf[4096];
+  for (ssize_t n; (n = read(sock.fd, buf, one_line ? 1 : sizeof buf)) > 0;) {
+    if (one_line && buf[0] == '\n') break;
+    reply.append(buf, static_cast<size_t>(n));
+  }
+  return reply;
+}
+
 int64_t Sum(const std::vector<PartitionOffset>& v) {
   int64_t s = 0;
   for (const auto& p : v) s += p.offset > 0 ? p.offset : 0;
@@ -79,20 +104,7 @@ std::string Pipeline::Control(const std::string& command) {
   addr = addr.substr(0, addr.find('\n'));
   const auto colon = addr.rfind(':');
   if (colon == std::string::npos) return "error: no control address";
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(addr.substr(colon + 1))));
-  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
-    const std::string line = command + "\n";
-    if (write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) {
-      char c;
-      while (read(fd, &c, 1) == 1 && c != '\n') reply += c;
-    }
-  }
-  close(fd);
+  const std::string reply = Exchange(std::stoi(addr.substr(colon + 1)), command + "\n", /*one_line=*/true);
   return reply.empty() ? "error: no reply" : reply;
 }
 
@@ -133,20 +145,8 @@ int MetricsPort(const Process& p) {
 }
 
 std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-  std::string resp;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
-    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
-      char buf[4096];
-      for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
-    }
-  }
-  close(fd);
+  const std::string resp = Exchange(
+      port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", /*one_line=*/false);
   if (resp.size() < 12) return "";
   const auto body = resp.find("\r\n\r\n");
   return resp.substr(9, 3) + " " + (body == std::string::npos ? "" : resp.substr(body + 4));
