@@ -1,4 +1,4 @@
--- The newsflow event store (SQLite). Schema version 1.
+-- The newsflow event store (SQLite). Schema version 2.
 -- Embedded into newsflow_sink at build time and applied by OpenStore on an empty database.
 -- Dates are ISO 8601 text: days "YYYY-MM-DD" (or "YYYY-MM" / "YYYY" at coarser precision),
 -- instants "YYYY-MM-DDTHH:MM:SSZ" in UTC. JSON columns are JSON text (query with json_each).
@@ -94,7 +94,16 @@ CREATE TABLE mentions (
                                        -- 'relative_publication' | 'relative_clock' | 'inherited' | 'publication'
   date_surface TEXT,
   actors TEXT NOT NULL,                -- JSON [{"id","name","type","role","affiliations","from_kb"}]
-  location TEXT                        -- JSON {"id","name","type","affiliations","from_kb"} or NULL
+  location TEXT,                       -- JSON {"id","name","type","affiliations","from_kb"} or NULL
+  fusion_input TEXT NOT NULL           -- what fusion reads of the report, compact (store_rows.h,
+                                       -- EncodeFusionInput): re-fusion never parses the JSON above
+);
+
+-- One row per fusion group re-fused so far: its version grows with every transaction that
+-- re-fuses it, so a sink holding the group in memory knows when another sink changed it.
+CREATE TABLE fusion_groups (
+  fusion_key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
 );
 
 -- Next Kafka offset to read per consumer group and partition, written in the same transaction as
@@ -109,4 +118,4 @@ CREATE TABLE consumer_offsets (
 
 -- The indexes (schema_indexes.sql, shared with PostgreSQL) are appended at build time.
 
-INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO schema_version (version) VALUES (2);

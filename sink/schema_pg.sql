@@ -1,4 +1,4 @@
--- The newsflow event store (PostgreSQL). Schema version 1: the same tables, columns and meaning
+-- The newsflow event store (PostgreSQL). Schema version 2: the same tables, columns and meaning
 -- as schema.sql (SQLite), which comments them column by column; only the types are PostgreSQL's.
 -- Embedded into newsflow_sink at build time and applied by OpenStore under an advisory lock;
 -- idempotent (IF NOT EXISTS), so every sink start runs it.
@@ -89,7 +89,13 @@ CREATE TABLE IF NOT EXISTS mentions (
   date_resolution TEXT,
   date_surface TEXT,
   actors JSONB NOT NULL,               -- [{"id","name","type","role","affiliations","from_kb"}]
-  location JSONB                       -- {"id","name","type","affiliations","from_kb"} or NULL
+  location JSONB,                      -- {"id","name","type","affiliations","from_kb"} or NULL
+  fusion_input TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS fusion_groups (
+  fusion_key TEXT PRIMARY KEY,
+  version BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS consumer_offsets (
@@ -102,4 +108,4 @@ CREATE TABLE IF NOT EXISTS consumer_offsets (
 
 -- The indexes (schema_indexes.sql, shared with SQLite) are appended at build time.
 
-INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+INSERT INTO schema_version (version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);

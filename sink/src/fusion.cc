@@ -79,40 +79,43 @@ K MostFrequent(const std::map<K, int>& counts) {  // ties: the smallest key (map
   return best;
 }
 
-EventRecord Represent(const std::string& fusion_key, const Cluster& c, const std::vector<v1::Event>& reports) {
+// `members` index `reports`, which are sorted by id: index order is id order, so "first seen"
+// choices (names, location) are stable.
+EventRecord Represent(const std::string& fusion_key, const Cluster& c, const std::vector<const FusionReport*>& reports) {
   EventRecord r;
   r.fusion_key = fusion_key;
-  std::map<std::string, int> codes;
-  std::map<std::string, std::map<v1::ActorRole, int>> roles;
-  std::map<std::string, std::string> names;
-  std::set<std::string> articles, languages;
+  std::map<std::string_view, int> codes;
+  std::map<std::string_view, std::map<v1::ActorRole, int>> roles;
+  std::map<std::string_view, std::string_view> names;
+  std::set<std::string_view> articles, languages;
   float best_confidence = -1;
-  // Members are visited in id order so that "first seen" choices (names, location) are stable.
   std::vector<size_t> members = c.members;
-  std::sort(members.begin(), members.end(), [&](size_t a, size_t b) { return reports[a].id() < reports[b].id(); });
+  std::sort(members.begin(), members.end());
+  r.mention_ids.reserve(members.size());
   for (size_t i : members) {
-    const v1::Event& e = reports[i];
-    r.mention_ids.push_back(e.id());
-    codes[e.cameo_code()]++;
-    for (const v1::Actor& a : e.actors()) {
-      if (a.entity().id().empty()) continue;
-      roles[a.entity().id()][a.role()]++;
-      names.emplace(a.entity().id(), a.entity().canonical_name());
+    const FusionReport& e = *reports[i];
+    r.mention_ids.push_back(e.id);
+    codes[e.cameo_code]++;
+    for (const RecordActor& a : e.actors) {
+      if (a.entity_id.empty()) continue;
+      roles[a.entity_id][a.role]++;
+      names.emplace(a.entity_id, a.canonical_name);
     }
-    if (r.location_id.empty() && !e.location().id().empty()) {
-      r.location_id = e.location().id();
-      r.location_name = e.location().canonical_name();
+    if (r.location_id.empty() && !e.location_id.empty()) {
+      r.location_id = e.location_id;
+      r.location_name = e.location_name;
     }
-    articles.insert(e.mention().article_id());
-    if (!e.mention().language().empty()) languages.insert(e.mention().language());
-    if (e.mention().confidence() > best_confidence) {
-      best_confidence = e.mention().confidence();
-      r.evidence_mention_id = e.id();
+    articles.insert(e.article_id);
+    if (!e.language.empty()) languages.insert(e.language);
+    if (e.confidence > best_confidence) {
+      best_confidence = e.confidence;
+      r.evidence_mention_id = e.id;
     }
   }
-  r.cameo_code = MostFrequent(codes);
+  r.cameo_code = std::string(MostFrequent(codes));
   r.root_code = r.cameo_code.substr(0, 2);
-  for (const auto& [id, counts] : roles) r.actors.push_back({id, names[id], MostFrequent(counts)});
+  for (const auto& [id, counts] : roles)
+    r.actors.push_back({std::string(id), std::string(names[id]), MostFrequent(counts)});
   std::sort(r.actors.begin(), r.actors.end(), [](const RecordActor& a, const RecordActor& b) {
     return std::tie(a.role, a.entity_id) < std::tie(b.role, b.entity_id);
   });
@@ -129,12 +132,11 @@ EventRecord Represent(const std::string& fusion_key, const Cluster& c, const std
     r.anchor = "undated";
     std::optional<int64_t> earliest;
     for (size_t i : members) {
-      const v1::EventDate& d = reports[i].date();
-      std::optional<int64_t> start = ParseIsoStart(d.iso());
-      if (start && (!earliest || *start < *earliest)) {
-        earliest = start;
-        r.date_iso = d.iso();
-        r.date_precision = d.precision();
+      const FusionReport& e = *reports[i];
+      if (e.start && (!earliest || *e.start < *earliest)) {
+        earliest = e.start;
+        r.date_iso = e.date_iso;
+        r.date_precision = e.date_precision;
       }
     }
     r.date_basis = earliest ? DateBasis::kWeak : DateBasis::kNone;
@@ -183,6 +185,40 @@ std::optional<DayInterval> AnchoredInterval(const v1::EventDate& date) {
   return i;
 }
 
+void FusionReport::Derive() {
+  v1::EventDate date;
+  date.set_iso(date_iso);
+  date.set_resolution(date_resolution);
+  anchored = AnchoredInterval(date);
+  start = ParseIsoStart(date_iso);
+}
+
+FusionReport DigestReport(const v1::Event& e) {
+  FusionReport r;
+  r.id = e.id();
+  r.article_id = e.mention().article_id();
+  r.language = e.mention().language();
+  r.cameo_code = e.cameo_code();
+  r.confidence = e.mention().confidence();
+  if (e.has_date() && !e.date().iso().empty()) {
+    r.date_iso = e.date().iso();
+    r.date_precision = v1::DatePrecision_IsValid(e.date().precision()) ? e.date().precision()
+                                                                       : v1::DATE_PRECISION_UNSPECIFIED;
+    r.date_resolution = v1::DateResolution_IsValid(e.date().resolution()) ? e.date().resolution()
+                                                                          : v1::DATE_RESOLUTION_UNSPECIFIED;
+  }
+  r.actors.reserve(static_cast<size_t>(e.actors_size()));
+  for (const v1::Actor& a : e.actors())
+    r.actors.push_back({a.entity().id(), a.entity().canonical_name(),
+                        v1::ActorRole_IsValid(a.role()) ? a.role() : v1::ACTOR_ROLE_UNSPECIFIED});
+  if (!e.location().id().empty()) {
+    r.location_id = e.location().id();
+    r.location_name = e.location().canonical_name();
+  }
+  r.Derive();
+  return r;
+}
+
 std::vector<EventRecord> Fuse(const std::string& fusion_key, std::vector<v1::Event> reports) {
   // At-least-once delivery may repeat a report: one per id, the choice independent of order.
   std::vector<std::pair<std::string, size_t>> keyed;
@@ -191,20 +227,26 @@ std::vector<EventRecord> Fuse(const std::string& fusion_key, std::vector<v1::Eve
   std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
     return std::tie(reports[a.second].id(), a.first) < std::tie(reports[b.second].id(), b.first);
   });
-  std::vector<v1::Event> unique;
+  std::vector<FusionReport> unique;
   for (const auto& [bytes, i] : keyed)
-    if (unique.empty() || unique.back().id() != reports[i].id()) unique.push_back(std::move(reports[i]));
+    if (unique.empty() || unique.back().id != reports[i].id()) unique.push_back(DigestReport(reports[i]));
+  std::vector<const FusionReport*> sorted;
+  sorted.reserve(unique.size());
+  for (const FusionReport& r : unique) sorted.push_back(&r);
+  return FuseDigested(fusion_key, sorted);
+}
 
+std::vector<EventRecord> FuseDigested(const std::string& fusion_key, const std::vector<const FusionReport*>& unique) {
   // Anchored reports, by (start, end, id): the greedy pass below depends only on this order.
   std::vector<std::pair<DayInterval, size_t>> anchored;
   std::vector<size_t> weak;
   for (size_t i = 0; i < unique.size(); ++i) {
-    if (std::optional<DayInterval> iv = AnchoredInterval(unique[i].date())) anchored.emplace_back(*iv, i);
+    if (unique[i]->anchored) anchored.emplace_back(*unique[i]->anchored, i);
     else weak.push_back(i);
   }
-  std::sort(anchored.begin(), anchored.end(), [&](const auto& a, const auto& b) {
-    return std::tie(a.first.first, a.first.last, unique[a.second].id()) <
-           std::tie(b.first.first, b.first.last, unique[b.second].id());
+  // Index order is id order.
+  std::sort(anchored.begin(), anchored.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.first, a.first.last, a.second) < std::tie(b.first.first, b.first.last, b.second);
   });
 
   std::vector<Cluster> clusters;
@@ -225,7 +267,7 @@ std::vector<EventRecord> Fuse(const std::string& fusion_key, std::vector<v1::Eve
   const size_t anchored_clusters = clusters.size();
   for (size_t i : weak) {
     std::optional<size_t> best;
-    if (std::optional<int64_t> d = ParseIsoStart(unique[i].date().iso())) {
+    if (const std::optional<int64_t>& d = unique[i]->start) {
       // Reports follow events: only clusters starting by the report's date (give or take T).
       for (size_t c = 0; c < anchored_clusters; ++c) {
         const int64_t start = clusters[c].core.first;

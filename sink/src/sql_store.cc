@@ -5,10 +5,16 @@
 #include <map>
 #include <set>
 
+#include "group_cache.h"
+
 namespace newsflow::sink {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+// Reports held in memory across all cached groups (a few hundred bytes each): enough for every
+// active story of a large feed; a group evicted is read back from the store when touched again.
+constexpr size_t kCachedReports = 200000;
+const TableColumns kGroupVersionColumns = {"fusion_groups", {"fusion_key", "version"}, 1};
 // PostgreSQL takes at most 65535 parameters per statement; stay well below.
 constexpr size_t kMaxParams = 30000;
 
@@ -32,6 +38,13 @@ std::string UpsertTail(const TableColumns& t) {
   return "ON CONFLICT (" + keys + ") DO " + (set.empty() ? "NOTHING" : "UPDATE SET " + set);
 }
 
+// The groups a batch touches (see GroupsToRefuse).
+struct BatchGroups {
+  std::set<std::string> fuse;  // whose reports change: re-fused
+  std::set<std::string> lock;  // fuse, and the groups of the batch's articles (their record times change)
+  std::map<std::string, std::string> stored_key;  // report id -> its group in the store, for stored reports
+};
+
 class SqlStore final : public Store {
  public:
   SqlStore(std::unique_ptr<SqlSession> session, SqlDialect dialect, bool read_only)
@@ -49,10 +62,15 @@ class SqlStore final : public Store {
 
  private:
   Status ApplyInTransaction(BatchRows& batch, const std::vector<PartitionOffset>& offsets,
-                            const std::string& consumer_group);
-  Result<std::set<std::string>> GroupsToRefuse(const BatchRows& batch);
-  Status Refuse(const std::set<std::string>& keys);
-  Status RefuseGroups(const std::vector<std::string>& keys);
+                            const std::string& consumer_group, std::set<std::string>* touched);
+  Result<BatchGroups> GroupsToRefuse(const BatchRows& batch);
+  Status Refuse(const BatchRows& batch, const BatchGroups& groups);
+  // The groups' state as of the store (the batch's rows included): the cached one when its
+  // version is current, with the batch's reports applied, else read back. `read_back` lists the
+  // groups read back, whose stored records are unknown here.
+  Status CurrentGroups(const BatchRows& batch, const BatchGroups& groups, std::map<std::string, CachedGroup*>* held,
+                       std::map<std::string, CachedGroup>* read_back, std::map<std::string, int64_t>* versions);
+  Status UpdateTimes(const BatchRows& batch, std::set<std::string> record_ids);
   Status LinkMentions(std::vector<Params> links);
   // Runs `rows` in as few statements as the dialect allows; `sql_for(n)` is the statement for n
   // rows (n * row width parameters, at most max_params).
@@ -69,6 +87,7 @@ class SqlStore final : public Store {
   std::unique_ptr<SqlSession> db_;
   SqlDialect d_;
   bool read_only_;
+  GroupCache cache_{kCachedReports};
 };
 
 // The rows of a map keyed by primary key, in key order, moved out.
@@ -158,43 +177,58 @@ Status SqlStore::Apply(const std::vector<v1::ExtractOutput>& records, const std:
   if (read_only_) return Status::Unavailable("store opened read-only");
   auto batch = RowsOfBatch(records);
   if (!batch.ok()) return batch.status();
+  std::set<std::string> touched;  // groups whose cached state the transaction changes
   // Rows and offsets go together, or neither does.
-  return db_->InTransaction(true, [&] { return ApplyInTransaction(*batch, offsets, consumer_group); });
+  Status s = db_->InTransaction(true, [&] { return ApplyInTransaction(*batch, offsets, consumer_group, &touched); });
+  // Rolled back: the cache may be ahead of the store for these groups; they are read back when
+  // next touched.
+  if (!s.ok())
+    for (const std::string& key : touched) cache_.Erase(key);
+  cache_.Trim();
+  return s;
 }
 
-// The groups whose records change: those the batch's reports join, those they leave (a
-// re-extracted report may move), and those the batch's articles report in (records carry their
-// articles' times, so an article arriving after its reports re-fuses their groups: the result does
-// not depend on arrival order). Read before any write, so "leave" sees the old keys.
-Result<std::set<std::string>> SqlStore::GroupsToRefuse(const BatchRows& batch) {
-  std::set<std::string> keys = batch.fusion_keys;
+// The groups whose records change: those the batch's reports join and those they leave (a
+// re-extracted report may move); and the groups the batch's articles report in, whose records
+// take their articles' times (an article arriving after its reports updates their records: the
+// result does not depend on arrival order). Read before any write, so "leave" sees the old keys.
+Result<BatchGroups> SqlStore::GroupsToRefuse(const BatchRows& batch) {
+  BatchGroups g;
+  g.fuse = batch.fusion_keys;
   std::vector<std::string> mention_ids, article_ids;
   for (const auto& [id, row] : batch.mentions) mention_ids.push_back(id);
   for (const auto& [id, row] : batch.articles) article_ids.push_back(id);
   std::vector<Row> rows;
-  if (Status s = RunList("SELECT fusion_key FROM mentions WHERE id", "", mention_ids, "groups of reports", &rows);
+  if (Status s = RunList("SELECT id, fusion_key FROM mentions WHERE id", "", mention_ids, "groups of reports", &rows);
       !s.ok())
     return s;
+  for (const Row& r : rows) {
+    g.stored_key[TextOf(r, 0)] = TextOf(r, 1);
+    g.fuse.insert(TextOf(r, 1));
+  }
+  g.lock = g.fuse;
+  rows.clear();
   if (Status s = RunList("SELECT DISTINCT fusion_key FROM mentions WHERE article_id", "", article_ids,
                          "groups of articles", &rows);
       !s.ok())
     return s;
   for (const Row& r : rows)
-    if (!r.empty() && r[0]) keys.insert(*r[0]);
-  return keys;
+    if (!r.empty() && r[0]) g.lock.insert(*r[0]);
+  return g;
 }
 
 Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<PartitionOffset>& offsets,
-                                    const std::string& consumer_group) {
+                                    const std::string& consumer_group, std::set<std::string>* touched) {
   auto groups = GroupsToRefuse(batch);
   if (!groups.ok()) return groups.status();
+  *touched = groups->fuse;
   // Group locks come before any row lock, so two writers never wait on each other in a cycle;
   // the rows below are visited in key order for the same reason.
-  if (*d_.lock_groups && !groups->empty()) {
+  if (*d_.lock_groups && !groups->lock.empty()) {
     std::string sql = d_.lock_groups;
     const size_t at = sql.find("{values}");
     std::vector<Params> keys;
-    for (const std::string& k : *groups) keys.push_back({k});
+    for (const std::string& k : groups->lock) keys.push_back({k});
     if (Status s = RunRows(sql.substr(0, at), sql.substr(at + 8), keys, "lock fusion groups"); !s.ok()) return s;
   }
 
@@ -207,6 +241,7 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
       ", entities.type" + d_.bytewise + ", entities.affiliations" + d_.json_as_text + d_.bytewise + ")";
   if (Status s = RunRows(InsertHead(kEntityColumns), entity_tail, Values(batch.entities), "upsert entities"); !s.ok())
     return s;
+  // Moves the rows out; the keys stay (UpdateTimes reads them).
   if (Status s = RunRows(InsertHead(kArticleColumns), UpsertTail(kArticleColumns), Values(batch.articles),
                          "upsert articles");
       !s.ok())
@@ -228,7 +263,7 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
                          "upsert mentions");
       !s.ok())
     return s;
-  if (Status s = Refuse(*groups); !s.ok()) return s;
+  if (Status s = Refuse(batch, *groups); !s.ok()) return s;
 
   std::vector<Params> saved;
   for (const PartitionOffset& o : offsets)
@@ -240,55 +275,149 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
                  saved, "save offsets");
 }
 
-// Every record of the groups is recomputed from all their stored reports with Fuse(): the same
-// reports give the same records, whatever the order and batching they arrived in. Groups go as
-// many at a time as the dialect sends rows per statement: one round trip per step on a server,
-// and only one group's reports in memory at a time in-process.
-Status SqlStore::Refuse(const std::set<std::string>& keys) {
-  std::vector<std::string> chunk;
-  for (auto it = keys.begin(); it != keys.end();) {
-    chunk.clear();
-    for (; it != keys.end() && chunk.size() < d_.max_rows_per_statement; ++it) chunk.push_back(*it);
-    if (Status s = RefuseGroups(chunk); !s.ok()) return s;
+Status SqlStore::CurrentGroups(const BatchRows& batch, const BatchGroups& groups,
+                               std::map<std::string, CachedGroup*>* held,
+                               std::map<std::string, CachedGroup>* read_back, std::map<std::string, int64_t>* versions) {
+  const std::vector<std::string> keys(groups.fuse.begin(), groups.fuse.end());
+  std::vector<Row> rows;
+  if (Status s = RunList("SELECT fusion_key, version FROM fusion_groups WHERE fusion_key", "", keys, "group versions",
+                         &rows);
+      !s.ok())
+    return s;
+  for (const std::string& k : keys) (*versions)[k] = 0;
+  for (const Row& r : rows) (*versions)[TextOf(r, 0)] = IntOf(r.size() > 1 ? r[1] : std::nullopt);
+  std::vector<std::string> missing;
+  for (const std::string& k : keys) {
+    CachedGroup* g = cache_.Find(k);
+    // Another writer (a second sink, a rolled-back attempt) re-fused it since: read it back.
+    if (g != nullptr && g->version == (*versions)[k]) {
+      (*held)[k] = g;
+    } else {
+      cache_.Erase(k);
+      missing.push_back(k);
+      (*read_back)[k];
+    }
+  }
+  // The batch's reports, moved as the mention upserts moved them.
+  for (const auto& [id, key] : groups.stored_key)
+    if (auto it = held->find(key); it != held->end()) it->second->reports.erase(id);
+  for (const auto& [id, r] : batch.reports)
+    if (auto it = held->find(r.fusion_key); it != held->end()) it->second->reports[id] = r.report;
+
+  rows.clear();
+  if (Status s = RunList(std::string("SELECT ") + kGroupColumns + " FROM mentions WHERE fusion_key", "", missing,
+                         "load fusion groups", &rows);
+      !s.ok())
+    return s;
+  for (const Row& r : rows) {
+    const std::string& id = TextOf(r, 1);
+    DecodeFusionInput(id, TextOf(r, 2), &(*read_back)[TextOf(r, 0)].reports[id]);
   }
   return Status::Ok();
 }
 
-Status SqlStore::RefuseGroups(const std::vector<std::string>& keys) {
-  std::vector<Row> rows;
-  if (Status s = RunList(std::string("SELECT ") + kGroupColumns + " FROM mentions WHERE fusion_key", "", keys,
-                         "load fusion groups", &rows);
-      !s.ok())
-    return s;
-  std::map<std::string, std::vector<v1::Event>> groups;
-  for (const std::string& k : keys) groups[k];
-  for (const Row& r : rows) {
-    v1::Event e = ReportOfGroupRow(r);
-    groups[e.fusion_key()].push_back(std::move(e));
+// Every record of the groups is recomputed from all their reports with Fuse(): the same reports
+// give the same records, whatever the order and batching they arrived in. Only what changed is
+// written: records compared with those the cache says are stored (a group read back has its
+// records rewritten whole), links only for reports whose record changed.
+Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
+  std::set<std::string> timed;  // records whose times may have changed
+  if (groups.fuse.empty()) return UpdateTimes(batch, std::move(timed));
+  std::map<std::string, CachedGroup*> held;
+  std::map<std::string, CachedGroup> read_back;
+  std::map<std::string, int64_t> versions;
+  if (Status s = CurrentGroups(batch, groups, &held, &read_back, &versions); !s.ok()) return s;
+
+  std::map<std::string, std::vector<const FusionReport*>> batch_reports;  // by group
+  for (const auto& [id, r] : batch.reports) batch_reports[r.fusion_key].push_back(&r.report);
+  RecordRows writes;
+  std::vector<std::string> stale;  // records whose rows go: gone, or rewritten below
+  for (const std::string& key : groups.fuse) {
+    auto h = held.find(key);
+    CachedGroup& g = h != held.end() ? *h->second : read_back[key];
+    std::vector<const FusionReport*> reports;
+    reports.reserve(g.reports.size());
+    for (const auto& [id, r] : g.reports) reports.push_back(&r);
+    std::vector<EventRecord> now = FuseDigested(key, reports);
+    if (h == held.end()) {
+      for (const EventRecord& r : now) {
+        AppendRecordRows(r, &writes);
+        timed.insert(r.id);
+      }
+    } else {
+      // Both sorted by id: a merge.
+      auto old = g.records.begin();
+      for (const EventRecord& r : now) {
+        for (; old != g.records.end() && old->id < r.id; ++old) stale.push_back(old->id);
+        const bool existed = old != g.records.end() && old->id == r.id;
+        if (existed && *old == r) {
+          ++old;
+          continue;
+        }
+        if (existed) stale.push_back(r.id);
+        AppendRecordRows(r, &writes, existed ? &old->mention_ids : nullptr);
+        timed.insert(r.id);
+        if (existed) ++old;
+      }
+      for (; old != g.records.end(); ++old) stale.push_back(old->id);
+    }
+    // A report stored again may carry another publication time, whether or not its record changed.
+    for (const FusionReport* report : batch_reports[key])
+      for (const EventRecord& r : now)
+        if (std::binary_search(r.mention_ids.begin(), r.mention_ids.end(), report->id)) {
+          timed.insert(r.id);
+          break;
+        }
+    g.records = std::move(now);
+    g.version = versions[key] + 1;
   }
-  rows.clear();
+
+  std::vector<std::string> rewritten;  // groups read back: their stored records are unknown here
+  for (const auto& [key, g] : read_back) rewritten.push_back(key);
   if (Status s = RunList("DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE fusion_key", ")",
-                         keys, "delete record actors");
+                         rewritten, "delete record actors");
       !s.ok())
     return s;
-  if (Status s = RunList("DELETE FROM events WHERE fusion_key", "", keys, "delete records"); !s.ok()) return s;
-  RecordRows records;
-  for (auto& [key, reports] : groups)
-    for (const EventRecord& r : Fuse(key, std::move(reports))) AppendRecordRows(r, &records);
-  if (Status s = RunRows(InsertHead(kEventColumns), "", std::move(records.events), "insert records"); !s.ok())
+  if (Status s = RunList("DELETE FROM events WHERE fusion_key", "", rewritten, "delete records"); !s.ok()) return s;
+  if (Status s = RunList("DELETE FROM event_actors WHERE event_id", "", stale, "delete changed record actors"); !s.ok())
     return s;
-  if (Status s = RunRows(InsertHead(kEventActorColumns), "", std::move(records.actors), "insert record actors");
+  if (Status s = RunList("DELETE FROM events WHERE id", "", stale, "delete changed records"); !s.ok()) return s;
+  if (Status s = RunRows(InsertHead(kEventColumns), "", std::move(writes.events), "insert records"); !s.ok())
+    return s;
+  if (Status s = RunRows(InsertHead(kEventActorColumns), "", std::move(writes.actors), "insert record actors");
       !s.ok())
     return s;
-  if (Status s = LinkMentions(std::move(records.links)); !s.ok()) return s;
-  // Times come from the articles table, which may fill in later; the article's arrival re-fuses.
-  // One aggregate over the groups' reports rather than a subquery per record: its plan stays an
-  // index scan even before the server has statistics on a young table.
+  if (Status s = LinkMentions(std::move(writes.links)); !s.ok()) return s;
+  if (Status s = UpdateTimes(batch, std::move(timed)); !s.ok()) return s;
+
+  std::vector<Params> bumped;
+  for (const auto& [key, version] : versions) bumped.push_back({key, version + 1});
+  if (Status s = RunRows(InsertHead(kGroupVersionColumns), UpsertTail(kGroupVersionColumns), std::move(bumped),
+                         "bump group versions");
+      !s.ok())
+    return s;
+  for (auto& [key, g] : read_back) cache_.Put(key, std::move(g));
+  return Status::Ok();
+}
+
+// Times come from the articles table, which may fill in later: the records of the batch's
+// articles are updated too. One aggregate over the records' reports rather than a subquery per
+// record: its plan stays an index scan even before the server has statistics on a young table.
+Status SqlStore::UpdateTimes(const BatchRows& batch, std::set<std::string> record_ids) {
+  std::vector<std::string> article_ids;
+  for (const auto& [id, row] : batch.articles) article_ids.push_back(id);
+  std::vector<Row> rows;
+  if (Status s = RunList("SELECT DISTINCT event_id FROM mentions WHERE event_id IS NOT NULL AND article_id", "",
+                         article_ids, "records of articles", &rows);
+      !s.ok())
+    return s;
+  for (const Row& r : rows) record_ids.insert(TextOf(r, 0));
   return RunList(std::string("UPDATE events SET first_published_at = t.published, first_ingested_at = t.ingested"
                              " FROM (SELECT m.event_id AS id, min(m.published_at") +
                      d_.bytewise + ") AS published, min(a.ingested_at" + d_.bytewise +
-                     ") AS ingested FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.fusion_key",
-                 "GROUP BY m.event_id) AS t WHERE events.id = t.id", keys, "record times");
+                     ") AS ingested FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.event_id",
+                 "GROUP BY m.event_id) AS t WHERE events.id = t.id",
+                 std::vector<std::string>(record_ids.begin(), record_ids.end()), "record times");
 }
 
 // Sets mentions.event_id from (mention id, record id) rows, writing only the rows that change (on

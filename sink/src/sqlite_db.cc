@@ -30,6 +30,12 @@ Query& Query::Bind(int i, std::string_view text) {
   return *this;
 }
 
+Query& Query::BindStatic(int i, std::string_view text) {
+  const int rc = sqlite3_bind_text64(s_, i, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 Query& Query::Bind(int i, int64_t v) {
   const int rc = sqlite3_bind_int64(s_, i, v);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;

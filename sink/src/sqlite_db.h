@@ -38,6 +38,8 @@ class Query {
   ~Query();
 
   Query& Bind(int i, std::string_view text);
+  // Binds without a copy: `text` must stay unchanged until the query is reset (goes out of scope).
+  Query& BindStatic(int i, std::string_view text);
   Query& Bind(int i, int64_t v);
   Query& Bind(int i, double v);
   Query& BindNull(int i);

@@ -30,7 +30,10 @@ class SqliteSession final : public SqlSession {
       const int at = static_cast<int>(i + 1);
       std::visit(
           [&](const auto& v) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) q->BindNull(at);
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) q->BindNull(at);
+            // `params` outlives the query, which is reset before this function returns.
+            else if constexpr (std::is_same_v<T, std::string>) q->BindStatic(at, v);
             else q->Bind(at, v);
           },
           params[i]);

@@ -46,15 +46,6 @@ json EntityJson(const v1::Entity& e) {
               {"from_kb", e.from_kb()}};
 }
 
-void EntityFromJson(const json& j, v1::Entity* e) {
-  e->set_id(j.value("id", ""));
-  e->set_canonical_name(j.value("name", ""));
-  e->set_type(EnumFromText<v1::EntityType>(j.value("type", "")));
-  for (const auto& a : j.value("affiliations", json::array()))
-    if (a.is_string()) e->add_affiliations(a.get<std::string>());
-  e->set_from_kb(j.value("from_kb", false));
-}
-
 std::string ActorsJson(const v1::Event& e) {
   json actors = json::array();
   for (const v1::Actor& a : e.actors()) {
@@ -130,15 +121,62 @@ Params MentionRow(const v1::Event& e) {
           date_text(EnumText(e.date().resolution())),
           date_text(e.date().surface()),
           ActorsJson(e),
-          e.location().id().empty() ? Param(std::monostate{}) : Param(Dump(EntityJson(e.location())))};
+          e.location().id().empty() ? Param(std::monostate{}) : Param(Dump(EntityJson(e.location()))),
+          EncodeFusionInput(DigestReport(e))};
 }
+
+void PutField(std::string_view field, std::string* out) {
+  out->append(std::to_string(field.size()));
+  out->push_back(':');
+  out->append(field);
+}
+
+// Reads the fields PutField wrote, in order; false once the text runs out or is malformed.
+class FieldReader {
+ public:
+  explicit FieldReader(std::string_view text) : rest_(text) {}
+  bool Next(std::string_view* field) {
+    size_t n = 0;
+    auto [p, ec] = std::from_chars(rest_.data(), rest_.data() + rest_.size(), n);
+    if (ec != std::errc() || p == rest_.data() + rest_.size() || *p != ':') return false;
+    const size_t at = static_cast<size_t>(p - rest_.data()) + 1;
+    if (rest_.size() - at < n) return false;
+    *field = rest_.substr(at, n);
+    rest_.remove_prefix(at + n);
+    return true;
+  }
+  bool Next(std::string* field) {
+    std::string_view v;
+    if (!Next(&v)) return false;
+    field->assign(v);
+    return true;
+  }
+  template <typename T>
+  bool NextNumber(T* value) {
+    std::string_view v;
+    if (!Next(&v)) return false;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *value);
+    return ec == std::errc() && p == v.data() + v.size();
+  }
+  bool done() const { return rest_.empty(); }
+
+ private:
+  std::string_view rest_;
+};
+
+template <typename T>
+void PutNumber(T value, std::string* out) {
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest text that reads back exactly
+  PutField(std::string_view(buf, static_cast<size_t>(p - buf)), out);
+}
+
+}  // namespace
 
 const std::string& TextOf(const Row& row, size_t i) {
   static const std::string kEmpty;
   return i < row.size() && row[i] ? *row[i] : kEmpty;
 }
-
-}  // namespace
 
 const TableColumns kArticleColumns = {"articles",
                                       {"id", "url", "outlet", "title", "language", "published_at",
@@ -151,7 +189,7 @@ const TableColumns kMentionColumns = {
     "mentions",
     {"id", "fusion_key", "article_id", "language", "outlet", "published_at", "sentence", "sentence_begin",
      "sentence_end", "trigger", "trigger_begin", "trigger_end", "confidence", "cameo_code", "date_iso",
-     "date_precision", "date_resolution", "date_surface", "actors", "location"},
+     "date_precision", "date_resolution", "date_surface", "actors", "location", "fusion_input"},
     1};
 const TableColumns kEventColumns = {
     "events",
@@ -182,50 +220,67 @@ Result<BatchRows> RowsOfBatch(const std::vector<v1::ExtractOutput>& records) {
       for (const v1::Actor& a : e.actors()) AddEntity(a.entity(), &ranks, &rows);
       AddEntity(e.location(), &ranks, &rows);
       rows.mentions[e.id()] = MentionRow(e);
+      // What the row's fusion_input reads back as (Decode(Encode(r)) == r): the cache and a
+      // reload from the store see the same report.
+      rows.reports[e.id()] = BatchReport{e.fusion_key(), DigestReport(e)};
       rows.fusion_keys.insert(e.fusion_key());
     }
   }
   return rows;
 }
 
-v1::Event ReportOfGroupRow(const Row& row) {
-  v1::Event e;
-  e.set_fusion_key(TextOf(row, 0));
-  e.set_id(TextOf(row, 1));
-  v1::Mention* m = e.mutable_mention();
-  m->set_id(e.id());
-  m->set_article_id(TextOf(row, 2));
-  m->set_language(TextOf(row, 3));
-  m->set_outlet(TextOf(row, 4));
-  m->set_sentence(TextOf(row, 5));
-  m->set_confidence(static_cast<float>(std::strtod(TextOf(row, 6).c_str(), nullptr)));
-  e.set_cameo_code(TextOf(row, 7));
-  if (row.size() > 8 && row[8]) {
-    e.mutable_date()->set_iso(*row[8]);
-    e.mutable_date()->set_precision(EnumFromText<v1::DatePrecision>(TextOf(row, 9)));
-    e.mutable_date()->set_resolution(EnumFromText<v1::DateResolution>(TextOf(row, 10)));
+std::string EncodeFusionInput(const FusionReport& r) {
+  std::string out;
+  out.reserve(64 + r.article_id.size() + r.language.size() + r.date_iso.size() + 48 * r.actors.size());
+  PutField(r.article_id, &out);
+  PutField(r.language, &out);
+  PutField(r.cameo_code, &out);
+  PutNumber(r.confidence, &out);
+  PutField(r.date_iso, &out);
+  PutNumber(static_cast<int>(r.date_precision), &out);
+  PutNumber(static_cast<int>(r.date_resolution), &out);
+  PutField(r.location_id, &out);
+  PutField(r.location_name, &out);
+  PutNumber(r.actors.size(), &out);
+  for (const RecordActor& a : r.actors) {
+    PutField(a.entity_id, &out);
+    PutField(a.canonical_name, &out);
+    PutNumber(static_cast<int>(a.role), &out);
   }
-  try {
-    json actors = json::parse(TextOf(row, 11), nullptr, false);
-    if (actors.is_array())
-      for (const json& a : actors) {
-        if (!a.is_object()) continue;
-        v1::Actor* actor = e.add_actors();
-        EntityFromJson(a, actor->mutable_entity());
-        actor->set_role(EnumFromText<v1::ActorRole>(a.value("role", "")));
-      }
-    if (row.size() > 12 && row[12]) {
-      json location = json::parse(*row[12], nullptr, false);
-      if (location.is_object()) EntityFromJson(location, e.mutable_location());
-    }
-  } catch (const std::exception&) {  // a hand-edited row of the wrong shape: fuse without actors
-    e.clear_actors();
-    e.clear_location();
-  }
-  return e;
+  return out;
 }
 
-void AppendRecordRows(const EventRecord& r, RecordRows* out) {
+bool DecodeFusionInput(std::string_view id, std::string_view text, FusionReport* out) {
+  FusionReport r;
+  r.id = std::string(id);
+  FieldReader in(text);
+  int precision = 0, resolution = 0;
+  size_t actors = 0;
+  bool ok = in.Next(&r.article_id) && in.Next(&r.language) && in.Next(&r.cameo_code) &&
+            in.NextNumber(&r.confidence) && in.Next(&r.date_iso) && in.NextNumber(&precision) &&
+            in.NextNumber(&resolution) && in.Next(&r.location_id) && in.Next(&r.location_name) &&
+            in.NextNumber(&actors) && actors <= text.size();
+  r.date_precision = v1::DatePrecision_IsValid(precision) ? static_cast<v1::DatePrecision>(precision)
+                                                          : v1::DATE_PRECISION_UNSPECIFIED;
+  r.date_resolution = v1::DateResolution_IsValid(resolution) ? static_cast<v1::DateResolution>(resolution)
+                                                             : v1::DATE_RESOLUTION_UNSPECIFIED;
+  for (size_t i = 0; ok && i < actors; ++i) {
+    RecordActor& a = r.actors.emplace_back();
+    int role = 0;
+    ok = in.Next(&a.entity_id) && in.Next(&a.canonical_name) && in.NextNumber(&role);
+    a.role = v1::ActorRole_IsValid(role) ? static_cast<v1::ActorRole>(role) : v1::ACTOR_ROLE_UNSPECIFIED;
+  }
+  ok = ok && in.done();
+  if (!ok) {
+    r = FusionReport();
+    r.id = std::string(id);
+  }
+  r.Derive();
+  *out = std::move(r);
+  return ok;
+}
+
+void AppendRecordRows(const EventRecord& r, RecordRows* out, const std::vector<std::string>* linked) {
   static constexpr const char* kBasis[] = {"anchored", "weak", "none"};
   out->events.push_back(Params{
       r.id, r.fusion_key, r.anchor, r.cameo_code, r.root_code, TextOrNull(r.location_id), TextOrNull(r.location_name),
@@ -236,7 +291,8 @@ void AppendRecordRows(const EventRecord& r, RecordRows* out) {
       Join(r.languages, ","), r.evidence_mention_id});
   for (const RecordActor& a : r.actors)
     out->actors.push_back(Params{r.id, a.entity_id, EnumText(a.role), a.canonical_name});
-  for (const std::string& m : r.mention_ids) out->links.push_back(Params{m, r.id});
+  for (const std::string& m : r.mention_ids)
+    if (linked == nullptr || !std::binary_search(linked->begin(), linked->end(), m)) out->links.push_back(Params{m, r.id});
 }
 
 int64_t IntOf(const std::optional<std::string>& cell) {

@@ -41,28 +41,40 @@ extern const TableColumns kOffsetColumns;
 
 // One batch as rows, keyed (and so sorted) by primary key: every writer visits rows in the same
 // order, which keeps two concurrent writers from locking rows in opposite orders.
+// A report of the batch as fusion reads it, with its group.
+struct BatchReport {
+  std::string fusion_key;
+  FusionReport report;
+};
 struct BatchRows {
   std::map<std::string, Params> articles;  // the last copy of an article in the batch wins
   std::map<std::string, Params> entities;  // the greatest copy wins (see EntityRank)
   std::map<std::string, std::set<std::string>> article_entities;  // article id -> entity ids
   std::map<std::string, Params> mentions;  // the last copy of a report wins
   std::set<std::string> fusion_keys;       // the groups the batch's reports belong to
+  std::map<std::string, BatchReport> reports;  // by report id: what the mention rows' fusion_input holds
 };
 // InvalidArgument (ValidateRecord's) when any record cannot be stored.
 Result<BatchRows> RowsOfBatch(const std::vector<v1::ExtractOutput>& records);
 
-// The mention columns a fusion group is re-fused from, and the report each row gives back.
-inline constexpr const char* kGroupColumns =
-    "fusion_key, id, article_id, language, outlet, sentence, confidence, cameo_code, date_iso, date_precision,"
-    " date_resolution, actors, location";
-v1::Event ReportOfGroupRow(const Row& row);
+// A report's fusion inputs as the text of the mentions.fusion_input column: length-prefixed
+// fields ("<bytes>:<field>"), read back without a JSON or protobuf parser. Decode(Encode(r)) == r.
+std::string EncodeFusionInput(const FusionReport& report);
+// The report `id` from its column text; false (and a report with only its id) when the text is
+// not one Encode wrote (a hand-edited row): fusion then sees a report without content.
+bool DecodeFusionInput(std::string_view id, std::string_view text, FusionReport* out);
+
+// The mention columns a fusion group is re-fused from (fusion key, id, fusion_input).
+inline constexpr const char* kGroupColumns = "fusion_key, id, fusion_input";
 
 // Rows for the records of one fusion group: events, event_actors, and (mention id, record id)
 // links to set mentions.event_id.
 struct RecordRows {
   std::vector<Params> events, actors, links;
 };
-void AppendRecordRows(const EventRecord& record, RecordRows* out);
+// `linked`, when given, holds (sorted) the mention ids whose link to this record is stored
+// already: only the others get a link row.
+void AppendRecordRows(const EventRecord& record, RecordRows* out, const std::vector<std::string>* linked = nullptr);
 
 // The three queries of a listing (plain SQL both dialects read alike) and the views they make,
 // sorted in code so the order does not depend on a database collation: by date (undated last),
@@ -78,5 +90,7 @@ std::vector<Store::EventView> AssembleEvents(const std::vector<Row>& events, con
 
 // The integer in a text cell; 0 for NULL or garbage.
 int64_t IntOf(const std::optional<std::string>& cell);
+// The text of cell `i`; "" for NULL or a missing cell.
+const std::string& TextOf(const Row& row, size_t i);
 
 }  // namespace newsflow::sink

@@ -60,30 +60,40 @@ TEST(StoreRowsTest, AnInvalidRecordRejectsTheBatch) {
   EXPECT_EQ(RowsOfBatch({v1::ExtractOutput()}).status().code(), ErrorCode::kInvalidArgument);
 }
 
-TEST(StoreRowsTest, AStoredReportReadsBackAsTheReportFusionNeeds) {
-  // A mention row as both stores return it: text cells, NULL date, JSON actors and location.
-  const Row row = {"fk-1", "m7", "art-3", "ar", "الجزيرة", "وصل الوزير.", "0.75", "042", std::nullopt,
-                   std::nullopt, std::nullopt,
-                   R"([{"id":"kb:qatar","name":"Qatar","type":"gpe","role":"source","affiliations":["gcc"],"from_kb":true}])",
-                   R"({"id":"kb:doha","name":"Doha","type":"gpe","affiliations":[],"from_kb":true})"};
-  const v1::Event e = ReportOfGroupRow(row);
-  EXPECT_EQ(e.fusion_key(), "fk-1");
-  EXPECT_EQ(e.id(), "m7");
-  EXPECT_EQ(e.mention().language(), "ar");
-  EXPECT_FLOAT_EQ(e.mention().confidence(), 0.75f);
-  EXPECT_FALSE(e.has_date());
-  ASSERT_EQ(e.actors_size(), 1);
-  EXPECT_EQ(e.actors(0).role(), v1::ACTOR_ROLE_SOURCE);
-  EXPECT_EQ(e.actors(0).entity().affiliations(0), "gcc");
-  EXPECT_EQ(e.location().canonical_name(), "Doha");
+TEST(StoreRowsTest, AReportsFusionInputReadsBackExactly) {
+  // Our own reports in three languages, with the separators of the encoding inside the text.
+  v1::Event ar = Report({"m7", "2025-12", v1::DATE_PRECISION_MONTH, v1::DATE_RESOLUTION_PARTIAL_PUBLICATION, "art-3",
+                         "ar", "043", 0.7313f, "وصل الوزير إلى الدوحة."});
+  ar.mutable_actors(0)->mutable_entity()->set_canonical_name("قطر: 12:وزارة");
+  v1::Event vi = Report({"m8", "", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_UNSPECIFIED, "art-4", "vi", "042",
+                         0.1f, "Bộ trưởng đã đến Hà Nội."});
+  vi.clear_location();
+  vi.mutable_actors(1)->mutable_entity()->clear_id();
+  v1::Event en = Report({"m9", "2025-12-16", v1::DATE_PRECISION_DAY, v1::DATE_RESOLUTION_RELATIVE_CLOCK, "art-5", "",
+                         "190", 1.0f / 3.0f, "3:abc"});
+  en.clear_actors();
+  en.mutable_location()->set_canonical_name("");
+  for (const v1::Event& e : {ar, vi, en}) {
+    const FusionReport digest = DigestReport(e);
+    FusionReport back;
+    ASSERT_TRUE(DecodeFusionInput(e.id(), EncodeFusionInput(digest), &back)) << e.id();
+    EXPECT_EQ(back, digest) << e.id();
+  }
+  EXPECT_EQ(DigestReport(ar).actors[0].canonical_name, "قطر: 12:وزارة");
+  EXPECT_FALSE(DigestReport(vi).location_id.size());
+  EXPECT_EQ(DigestReport(en).confidence, 1.0f / 3.0f);
+}
 
-  // A hand-edited row of the wrong shape fuses without actors rather than failing.
-  Row broken = row;
-  broken[11] = R"({"not":"an array"})";
-  broken[12] = "not json";
-  const v1::Event b = ReportOfGroupRow(broken);
-  EXPECT_EQ(b.actors_size(), 0);
-  EXPECT_TRUE(b.location().id().empty());
+TEST(StoreRowsTest, AMalformedFusionInputGivesAnEmptyReport) {
+  const std::string good = EncodeFusionInput(DigestReport(Report({"m1", "2025-12-16"})));
+  for (const std::string& text : {std::string(""), good.substr(0, good.size() - 1), good + "1:x",
+                                  std::string("99999999999999999999:x"), std::string("abc")}) {
+    FusionReport back;
+    EXPECT_FALSE(DecodeFusionInput("m1", text, &back)) << text;
+    EXPECT_EQ(back.id, "m1");
+    EXPECT_TRUE(back.actors.empty());
+    EXPECT_TRUE(back.cameo_code.empty());
+  }
 }
 
 TEST(StoreRowsTest, TheListingPutsUndatedLastAndSourcesFirst) {

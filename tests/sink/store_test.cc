@@ -345,7 +345,7 @@ TEST_P(StoreTest, AnotherSchemaVersionIsRefused) {
 TEST_P(StoreTest, OpeningTwiceKeepsOneSchemaVersionRow) {
   ASSERT_TRUE(Open());
   ASSERT_TRUE(Open());
-  EXPECT_EQ(backend_->DumpQuery("store", "SELECT version FROM schema_version"), "1\x1f\n");
+  EXPECT_EQ(backend_->DumpQuery("store", "SELECT version FROM schema_version"), "2\x1f\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),

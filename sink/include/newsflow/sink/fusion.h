@@ -64,6 +64,26 @@ struct RecordActor {
   bool operator==(const RecordActor&) const = default;
 };
 
+// What fusion reads of one report, digested once (the date parsed): the form a store keeps in
+// memory and in its compact `fusion_input` column, so that re-fusing a group never goes back to
+// protobuf or JSON. Enum values unknown to this build read as their 0 value.
+struct FusionReport {
+  std::string id, article_id, language, cameo_code;
+  float confidence = 0;
+  std::string date_iso;  // "" when undated (precision and resolution then 0)
+  v1::DatePrecision date_precision = v1::DATE_PRECISION_UNSPECIFIED;
+  v1::DateResolution date_resolution = v1::DATE_RESOLUTION_UNSPECIFIED;
+  std::vector<RecordActor> actors;          // in report order, ids possibly empty
+  std::string location_id, location_name;   // both "" when no place
+  // Derived from the date by DigestReport / Derive: AnchoredInterval and ParseIsoStart.
+  std::optional<DayInterval> anchored;
+  std::optional<int64_t> start;
+  bool operator==(const FusionReport&) const = default;
+  // Fills `anchored` and `start` from the date fields.
+  void Derive();
+};
+FusionReport DigestReport(const v1::Event& report);
+
 // One fused event record.
 struct EventRecord {
   std::string id;          // HexId(StableHash64({fusion_key, anchor}))
@@ -84,10 +104,14 @@ struct EventRecord {
   int64_t article_count = 0;
   std::vector<std::string> languages;          // distinct, sorted
   int64_t mention_count() const { return static_cast<int64_t>(mention_ids.size()); }
+  bool operator==(const EventRecord&) const = default;
 };
 
 // Fuses every report of one fusion group. Reports with the same id count once. Records are
 // returned sorted by id. Cost: O(n log n + n * clusters).
 std::vector<EventRecord> Fuse(const std::string& fusion_key, std::vector<v1::Event> mentions);
+// The same over digested reports that are already unique and sorted by id (a store's group):
+// no copy, no serialization. Fuse(key, events) == FuseDigested(key, digests of its unique reports).
+std::vector<EventRecord> FuseDigested(const std::string& fusion_key, const std::vector<const FusionReport*>& reports);
 
 }  // namespace newsflow::sink
