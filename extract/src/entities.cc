@@ -31,6 +31,14 @@ bool StartsLatin(std::string_view s) {
 
 bool IsArabicWord(std::u32string_view w) { return !w.empty() && w[0] >= 0x0620 && w[0] <= 0x06FF; }
 
+// IsArabicWord for UTF-8 without decoding: U+0620..U+06FF are led by 0xD8 (second byte 0xA0 and
+// up) .. 0xDB.
+bool IsArabicKey(std::string_view key) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(key[i]); };
+  return key.size() >= 2 && byte(0) >= 0xD8 && byte(0) <= 0xDB && (byte(0) > 0xD8 || byte(1) >= 0xA0) &&
+         (byte(1) & 0xC0) == 0x80;
+}
+
 // Drops the Arabic article from each word of an Arabic key ("الحيه" -> "حيه"): Latin spellings
 // write it apart ("al-Hayya") or not at all.
 icu::UnicodeString StripArabicArticles(std::string_view key) {
@@ -138,6 +146,14 @@ struct Item {
   bool stripped = false;              // matched after removing an Arabic clitic
 };
 
+// The keys a text word is looked up by: its Arabic clitic readings, then (for multi-word
+// phrases only) those readings with the article the construct state dropped.
+struct LookupKey {
+  std::string key;
+  bool stripped = false;        // a clitic was removed
+  bool article_added = false;   // matches only phrases of two or more words
+};
+
 // Two or more ASCII capitals and nothing else: "MIT", "IDF".
 bool IsAcronym(std::string_view s) {
   return s.size() >= 2 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -239,7 +255,8 @@ struct EntityRecognizer::Impl {
 
   Status LoadLang(const std::string& lang, const fs::path& file);
   template <typename Accept>
-  std::optional<Item> NameAt(const std::vector<const Token*>& toks, size_t i, size_t max_end, Accept&& accept) const;
+  std::optional<Item> NameAt(const std::vector<const Token*>& toks, const std::vector<LookupKey>& lookup, size_t i,
+                             size_t max_end, Accept&& accept) const;
   std::vector<Item> Scan(const std::vector<const Token*>& toks, const LangNames& ln) const;
 };
 
@@ -362,24 +379,31 @@ size_t MatchAt(const std::vector<std::string>& keys, const std::vector<const Tok
   return keys.size();
 }
 
-// The keys a text word is looked up by: its Arabic clitic readings, then (for multi-word
-// phrases only) those readings with the article the construct state dropped.
-struct LookupKey {
-  std::string key;
-  bool stripped = false;        // a clitic was removed
-  bool article_added = false;   // matches only phrases of two or more words
-};
-
 std::vector<LookupKey> LookupKeys(const std::string& key) {
   std::vector<LookupKey> out;
   const auto variants = ArabicCliticVariants(key);
   for (size_t v = 0; v < variants.size(); ++v) out.push_back({variants[v], v > 0, false});
-  if (!IsArabicWord(DecodeUtf8(key))) return out;
+  if (!IsArabicKey(key)) return out;
   for (size_t v = 0; v < variants.size(); ++v) {
     if (!HasArticle(variants[v])) out.push_back({std::string(kArticle) + variants[v], v > 0, true});
   }
   return out;
 }
+
+// The lookup keys of a sentence's tokens, each computed on first use: pass one asks for the same
+// token at its own position, again inside a title and again inside a nested name.
+class LookupCache {
+ public:
+  explicit LookupCache(const std::vector<const Token*>& toks) : toks_(toks), keys_(toks.size()) {}
+  const std::vector<LookupKey>& At(size_t i) {
+    if (!keys_[i]) keys_[i] = LookupKeys(toks_[i]->key);
+    return *keys_[i];
+  }
+
+ private:
+  const std::vector<const Token*>& toks_;
+  std::vector<std::optional<std::vector<LookupKey>>> keys_;
+};
 
 // Longest phrase of `set` at toks[i..]; 0 when none.
 size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, size_t i) {
@@ -395,11 +419,12 @@ size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, siz
 // The knowledge-base name or adjective at toks[i] ending at or before `max_end` among aliases
 // that pass `accept`: longest, then the least-stripped clitic reading, then kName over kAdjective.
 template <typename Accept>
-std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token*>& toks, size_t i,
-                                                   size_t max_end, Accept&& accept) const {
+std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token*>& toks,
+                                                   const std::vector<LookupKey>& lookup, size_t i, size_t max_end,
+                                                   Accept&& accept) const {
   const Token& t = *toks[i];
   std::optional<Item> best;
-  for (const LookupKey& v : LookupKeys(t.key)) {
+  for (const LookupKey& v : lookup) {
     auto it = names.find(v.key);
     if (it == names.end()) continue;
     const AliasCand* pick = nullptr;
@@ -424,6 +449,7 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
 // Pass one: at each position the longest knowledge-base name, title, cue or short form.
 std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& toks, const LangNames& ln) const {
   std::vector<Item> items;
+  LookupCache lookup(toks);
   size_t i = 0;
   while (i < toks.size()) {
     const Token& t = *toks[i];
@@ -435,8 +461,8 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
     auto offer = [&](Item it) {
       if (!best || it.e > best->e || (it.e == best->e && Rank(it.kind) < Rank(best->kind))) best = std::move(it);
     };
-    const std::vector<LookupKey> variants = LookupKeys(t.key);
-    if (auto n = NameAt(toks, i, toks.size(), [](const AliasCand&) { return true; })) best = std::move(*n);
+    const std::vector<LookupKey>& variants = lookup.At(i);
+    if (auto n = NameAt(toks, variants, i, toks.size(), [](const AliasCand&) { return true; })) best = std::move(*n);
     // Names written without their diacritics, only when the spelling names one entity.
     if (!best && t.capitalized) {
       const std::string lk = LooseKey(t.key);
@@ -496,7 +522,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
       // A name that starts inside the title and runs past it ("رئيس [جهاز الاستخبارات التركي]"):
       // the title is the words before it, the name is read on its own.
       for (size_t j = best->b + 1; j < best->e; ++j) {
-        auto n = NameAt(toks, j, toks.size(), [](const AliasCand&) { return true; });
+        auto n = NameAt(toks, lookup.At(j), j, toks.size(), [](const AliasCand&) { return true; });
         if (n && n->e > best->e) {
           best->e = j;
           break;
@@ -518,7 +544,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
           return t == v1::ENTITY_TYPE_GPE || t == v1::ENTITY_TYPE_ORG;
         return t == v1::ENTITY_TYPE_GPE && (whole->type == v1::ENTITY_TYPE_LOC || whole->state);
       };
-      for (size_t j = best->b; j < best->e && !nested; ++j) nested = NameAt(toks, j, best->e, inner);
+      for (size_t j = best->b; j < best->e && !nested; ++j) nested = NameAt(toks, lookup.At(j), j, best->e, inner);
     }
     i = best->e;
     if (!nested) {

@@ -34,8 +34,6 @@ bool IsArabicMark(UChar32 c) {
          c == 0x0640 || (c >= 0x0610 && c <= 0x061A);
 }
 
-bool IsArabicLetter(UChar32 c) { return c >= 0x0620 && c <= 0x06FF; }
-
 // Spelling variants that do not change an Arabic name, folded to one letter.
 UChar32 FoldArabic(UChar32 c) {
   switch (c) {
@@ -158,17 +156,74 @@ Result<std::string> NormalizeNfc(std::string_view utf8) {
   return ToUtf8(out);
 }
 
-std::string MatchKey(std::string_view text) {
-  const auto in = Nfc(icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
-  icu::UnicodeString out;
+namespace {
+
+// True when `utf8` (well-formed) is in NFC: ICU's quick check, exact for NFC.
+bool IsNfc(std::string_view utf8) {
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
+  if (U_FAILURE(st)) return false;
+  const bool yes = nfc->isNormalizedUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), st);
+  return U_SUCCESS(st) && yes;
+}
+
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+void AppendUtf8(std::string& out, UChar32 c) {
+  char buf[4];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, c);
+  out.append(buf, static_cast<size_t>(n));
+}
+
+// MatchKey of pure ASCII text (nearly every English token, many Vietnamese ones): ASCII is NFC,
+// has no invisible characters or Arabic marks, and folds by lowercasing A-Z; the one punctuation
+// fold is the backtick. Same result as the general path, without ICU strings.
+std::string AsciiMatchKey(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
   bool pending_space = false;
-  for (int32_t i = 0; i < in.length();) {
-    UChar32 c = in.char32At(i);
-    i += U16_LENGTH(c);
+  for (char ch : text) {
+    if (u_isUWhiteSpace(static_cast<unsigned char>(ch))) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    else if (ch == '`') ch = '\'';
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(ch);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string MatchKey(std::string_view text) {
+  if (IsAscii(text)) return AsciiMatchKey(text);
+  // Works on NFC UTF-8. The extractor's text is NFC already (it normalizes the body once), so the
+  // conversion through UTF-16 is only for text that is not (or not well-formed: ICU reads a
+  // malformed sequence as U+FFFD).
+  std::string normalized;
+  std::string_view in = text;
+  if (!IsValidUtf8(text) || !IsNfc(text)) {
+    normalized = ToUtf8(Nfc(icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())))));
+    in = normalized;
+  }
+  std::string out;
+  out.reserve(in.size());
+  bool pending_space = false;
+  const int32_t n = static_cast<int32_t>(in.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(in.data()), i, n, c);
+    if (c < 0) c = 0xFFFD;
     if (IsInvisible(c) || IsArabicMark(c)) continue;
     if (u_isUWhiteSpace(c)) {
-      pending_space = !out.isEmpty();
+      pending_space = !out.empty();
       continue;
     }
     // Turkish dotted capital I and dotless i fold to plain i (default case folding would
@@ -176,16 +231,21 @@ std::string MatchKey(std::string_view text) {
     if (c == 0x0130 || c == 0x0131) c = 'i';
     c = FoldPunctuation(FoldArabic(c));
     c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-    if (pending_space) out.append(static_cast<UChar32>(' '));
+    if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.append(c);
+    AppendUtf8(out, c);
   }
-  if (!out.isEmpty() && out.charAt(out.length() - 1) == u' ') out.truncate(out.length() - 1);
-  return ToUtf8(Nfc(out));
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  // Removing marks and folding can leave a sequence that composes differently.
+  if (IsNfc(out)) return out;
+  return ToUtf8(Nfc(icu::UnicodeString::fromUTF8(icu::StringPiece(out.data(), static_cast<int32_t>(out.size())))));
 }
 
 std::string LooseKey(std::string_view text) {
-  const auto key = icu::UnicodeString::fromUTF8(MatchKey(text));
+  std::string strict = MatchKey(text);
+  // An ASCII key has no diacritics to drop (and MatchKey already collapsed its spaces).
+  if (IsAscii(strict)) return strict;
+  const auto key = icu::UnicodeString::fromUTF8(strict);
   UErrorCode st = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(st);
   if (U_FAILURE(st)) return ToUtf8(key);
@@ -210,41 +270,58 @@ std::string LooseKey(std::string_view text) {
   return ToUtf8(Nfc(out));
 }
 
+namespace {
+
+// Code points in UTF-8 text: the bytes that do not continue a sequence.
+size_t CodePoints(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
 std::vector<std::string> ArabicCliticVariants(std::string_view key) {
-  std::vector<std::string> out{std::string(key)};
-  // Arabic letters U+0620..U+06FF are two-byte sequences led by 0xD8..0xDB: no decoding otherwise.
-  if (key.size() < 2 || static_cast<unsigned char>(key[0]) < 0xD8 || static_cast<unsigned char>(key[0]) > 0xDB)
-    return out;
-  const std::u32string w = DecodeUtf8(key);
-  if (w.empty() || !IsArabicLetter(static_cast<UChar32>(w[0]))) return out;
-  constexpr char32_t kAlef = 0x0627, kLam = 0x0644, kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628,
-                     kKaf = 0x0643;
+  // Arabic letters U+0620..U+06FF are two-byte sequences led by 0xD8 (0xA0 and up) .. 0xDB: no
+  // further work otherwise (nearly every key of vi / en text).
+  const auto starts_arabic = [](std::string_view s) {
+    const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+    return s.size() >= 2 && byte(0) >= 0xD8 && byte(0) <= 0xDB && (byte(0) > 0xD8 || byte(1) >= 0xA0);
+  };
+  if (!starts_arabic(key)) return {std::string(key)};
+  // The clitics are single Arabic letters, so the forms are built by cutting and prepending their
+  // two-byte UTF-8 sequences; lengths are counted in code points. Malformed input is first
+  // cleaned the way DecodeUtf8 reads it (keys from MatchKey are always well-formed).
+  const std::string w = IsValidUtf8(key) ? std::string(key) : EncodeUtf8(DecodeUtf8(key));
+  if (!starts_arabic(w)) return {std::string(key)};
+  static constexpr std::string_view kAlef = "\xD8\xA7", kLam = "\xD9\x84", kWaw = "\xD9\x88", kFa = "\xD9\x81",
+                                    kBa = "\xD8\xA8", kKaf = "\xD9\x83", kArticle = "\xD8\xA7\xD9\x84";
+  const auto starts = [](std::string_view f, std::string_view letter) { return f.substr(0, letter.size()) == letter; };
   // A stripped form keeps at least this many letters: shorter remainders are more often
   // a different word than a name with its clitic removed.
   constexpr size_t kMinStem = 3;
-  std::vector<std::u32string> forms{w};
-  auto add = [&](std::u32string f) {
-    if (f.size() >= kMinStem && std::find(forms.begin(), forms.end(), f) == forms.end())
+  std::vector<std::string> forms{w};
+  auto add = [&](std::string f) {
+    if (CodePoints(f) >= kMinStem && std::find(forms.begin(), forms.end(), f) == forms.end())
       forms.push_back(std::move(f));
   };
-  auto strip_article = [&](const std::u32string& f) {
-    if (f.size() > 2 && f[0] == kAlef && f[1] == kLam) add(f.substr(2));
+  auto strip_article = [&](std::string_view f) {
+    if (CodePoints(f) > 2 && starts(f, kArticle)) add(std::string(f.substr(kArticle.size())));
   };
-  std::vector<std::u32string> bases{w};
+  std::vector<std::string> bases{w};
   // Conjunctions و / ف.
-  if (w.size() > kMinStem && (w[0] == kWaw || w[0] == kFa)) {
-    add(w.substr(1));
-    bases.push_back(w.substr(1));
+  if (CodePoints(w) > kMinStem && (starts(w, kWaw) || starts(w, kFa))) {
+    add(w.substr(2));
+    bases.push_back(w.substr(2));
   }
-  for (const auto& b : bases) {
-    if (b.size() < 2) continue;
-    if (b[0] == kLam && b[1] == kLam) {
+  for (const std::string& b : bases) {
+    if (CodePoints(b) < 2) continue;
+    if (starts(b, kLam) && starts(std::string_view(b).substr(2), kLam)) {
       // لل = preposition ل + article ال with its alef dropped.
-      std::u32string with_article = std::u32string{kAlef, kLam} + b.substr(2);
+      const std::string with_article = std::string(kAlef) + b.substr(2);
       add(with_article);
       strip_article(with_article);
-    } else if (b[0] == kBa || b[0] == kKaf || b[0] == kLam) {
-      std::u32string rest = b.substr(1);
+    } else if (starts(b, kBa) || starts(b, kKaf) || starts(b, kLam)) {
+      const std::string rest = b.substr(2);
       add(rest);
       strip_article(rest);
     }
@@ -252,10 +329,8 @@ std::vector<std::string> ArabicCliticVariants(std::string_view key) {
   }
   // Longest form first, so the least-stripped reading wins when several match.
   std::stable_sort(forms.begin() + 1, forms.end(),
-                   [](const std::u32string& a, const std::u32string& b) { return a.size() > b.size(); });
-  out.clear();
-  for (const auto& f : forms) out.push_back(EncodeUtf8(f));
-  return out;
+                   [](const std::string& a, const std::string& b) { return CodePoints(a) > CodePoints(b); });
+  return forms;
 }
 
 struct TextAnalyzer::Impl {

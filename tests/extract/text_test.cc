@@ -76,6 +76,29 @@ TEST(MatchKeyTest, FoldsDifferencesThatDoNotChangeAName) {
   EXPECT_NE(MatchKey("Çanakkale"), MatchKey("Canakkale"));
 }
 
+// Exact keys, ASCII and not: ASCII text takes a path without ICU strings, and text already in NFC
+// skips normalization; both must give what the general rules say.
+TEST(MatchKeyTest, GivesTheExactKeyOnEveryPath) {
+  struct Case {
+    std::string text, key;
+  };
+  const Case cases[] = {
+      {"Port-au-Prince", "port-au-prince"},
+      {"  The\tSenate \r\n", "the senate"},
+      {"O`Brien", "o'brien"},
+      {"UN/EU 2025", "un/eu 2025"},
+      {"", ""},
+      {" \t ", ""},
+      {"Đà  Nẵng", "đà nẵng"},                       // NFC input, no normalization needed
+      {"Ha\xCC\x80 No\xCC\x82\xCC\xA3i", "hà nội"},   // decomposed input
+      {"İZMİR", "izmir"},
+      {"\xD8\xA3\xD9\x8E\xD8\xAD\xD9\x92\xD9\x85\xD8\xAF", "\xD8\xA7\xD8\xAD\xD9\x85\xD8\xAF"},  // أَحْمد -> احمد
+      {"bad \xC0\xAF byte", "bad \xEF\xBF\xBD\xEF\xBF\xBD byte"},  // malformed: U+FFFD each, as ICU reads it
+  };
+  for (const auto& c : cases) EXPECT_EQ(MatchKey(c.text), c.key) << c.text;
+  EXPECT_EQ(LooseKey("O`Brien  Jr"), "o'brien jr");
+}
+
 TEST(LooseKeyTest, DropsLatinDiacritics) {
   EXPECT_EQ(LooseKey("Đà Nẵng"), "da nang");
   EXPECT_EQ(LooseKey("Thổ Nhĩ Kỳ"), LooseKey("Tho Nhi Ky"));
@@ -133,6 +156,17 @@ TEST(ArabicCliticTest, OrdersLongestFirstAndKeepsShortStemsWhole) {
 TEST(ArabicCliticTest, LeavesOtherScriptsAlone) {
   EXPECT_EQ(ArabicCliticVariants("washington"), std::vector<std::string>{"washington"});
   EXPECT_EQ(ArabicCliticVariants("lào"), std::vector<std::string>{"lào"});
+  // Arabic punctuation (U+060C, U+061F) shares the letters' lead byte but is no word.
+  EXPECT_EQ(ArabicCliticVariants("\u060C"), std::vector<std::string>{"\u060C"});
+  EXPECT_EQ(ArabicCliticVariants("\u061F"), std::vector<std::string>{"\u061F"});
+}
+
+TEST(ArabicCliticTest, GivesEveryReadingInOrder) {
+  // "وللمدينة": wa + li + al (alef dropped); every reading, least stripped first.
+  const auto v = ArabicCliticVariants(MatchKey("وللمدينة"));
+  const std::vector<std::string> expected = {MatchKey("وللمدينة"), MatchKey("للمدينة"), MatchKey("المدينة"),
+                                             MatchKey("مدينة")};
+  EXPECT_EQ(v, expected);
 }
 
 class TextAnalyzerTest : public ::testing::Test {
