@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (build-fuzz, clang, NEWSFLOW_FUZZ=ON) and runs each for N seconds
+# Builds the libFuzzer targets (build-san: `scripts/setup.sh --sanitize`, clang, ASan + UBSan,
+# NEWSFLOW_FUZZ=ON; the same build scripts/test.sh runs the sanitized tests in) and runs each for N seconds
 # with its seed corpus and dictionary, then prints one line per target: runs, execs/s, corpus,
 # coverage (cov / ft of the final stats line) and crashes. Exits 1 when any target crashed.
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=60
 jobs=1
-build="$root/build-fuzz"
+build="$root/build-san"
 build_first=1
 targets=()
 while (($#)); do
@@ -23,7 +24,7 @@ while (($#)); do
     --jobs) jobs=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --no-build) build_first=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -47,11 +48,9 @@ for t in "${targets[@]}"; do
 done
 
 if ((build_first)); then
-  if [[ ! -f "$build/CMakeCache.txt" ]]; then
-    CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSFLOW_FUZZ=ON \
-      -DNEWSFLOW_BUILD_BENCH=OFF >/dev/null
-  fi
-  cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
+  target_args=()
+  for t in "${targets[@]}"; do target_args+=(--target "$t"); done
+  "$root/scripts/setup.sh" --sanitize --build-dir "$build" "${target_args[@]}" >/dev/null
 fi
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs what newsflow needs from Debian 12 packages (only what is missing) and builds it.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
-#   scripts/setup.sh [--no-build] [--build-dir DIR] [--cmake-arg ARG]... [--target T]...
+#   scripts/setup.sh [--no-build] [--sanitize] [--build-dir DIR] [--cmake-arg ARG]... [--target T]...
+# --sanitize configures the checking build instead (default dir build-san): clang, AddressSanitizer
+# + UndefinedBehaviorSanitizer + libFuzzer coverage on the whole tree, -O1 with line tables. It
+# holds every test and the fuzz targets; scripts/test.sh runs the suite in it, scripts/fuzz.sh
+# fuzzes with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_DIR=build
+BUILD_DIR=
 DO_BUILD=1
+SANITIZE=0
 CMAKE_ARGS=()
 TARGETS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) DO_BUILD=0 ;;
+    --sanitize) SANITIZE=1 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     --cmake-arg) CMAKE_ARGS+=("$2"); shift ;;
     --target) TARGETS+=(--target "$2"); shift ;;
@@ -27,7 +33,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
   libcurl4-openssl-dev libxml2-dev
-  clang python3
+  clang libclang-rt-14-dev python3
 )
 
 missing=()
@@ -45,6 +51,16 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then
-  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${CMAKE_ARGS[@]}" >/dev/null
+  CONFIGURE=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  if [[ $SANITIZE -eq 1 ]]; then
+    BUILD_DIR=${BUILD_DIR:-build-san}
+    # -O1 keeps the sanitized tests fast; line tables are all a stack trace needs and compile
+    # much faster than full debug info. The bench is not built: timing instrumented code says nothing.
+    export CC=clang CXX=clang++
+    CONFIGURE=(-DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" -DNEWSFLOW_FUZZ=ON
+               -DNEWSFLOW_BUILD_BENCH=OFF)
+  fi
+  BUILD_DIR=${BUILD_DIR:-build}
+  cmake -S . -B "$BUILD_DIR" "${CONFIGURE[@]}" "${CMAKE_ARGS[@]}" >/dev/null
   cmake --build "$BUILD_DIR" -j"$(nproc)" "${TARGETS[@]}"
 fi
