@@ -43,6 +43,15 @@ struct BatchGroups {
   std::set<std::string> fuse;  // whose reports change: re-fused
   std::set<std::string> lock;  // fuse, and the groups of the batch's articles (their record times change)
   std::map<std::string, std::string> stored_key;  // report id -> its group in the store, for stored reports
+  // The batch's articles the store did not hold, and those it held with another ingest time.
+  std::vector<std::string> new_articles, retimed_articles;
+};
+
+// What happens to the record times (first publication and ingest of the reporting articles).
+struct TimeChanges {
+  std::set<std::string> full;  // recomputed from all the record's reports
+  // (record id, report id): a report joined the record, which lost none: the times can only go down.
+  std::vector<Params> joined;
 };
 
 class SqlStore final : public Store {
@@ -70,7 +79,7 @@ class SqlStore final : public Store {
   // groups read back, whose stored records are unknown here.
   Status CurrentGroups(const BatchRows& batch, const BatchGroups& groups, std::map<std::string, CachedGroup*>* held,
                        std::map<std::string, CachedGroup>* read_back, std::map<std::string, int64_t>* versions);
-  Status UpdateTimes(const BatchRows& batch, std::set<std::string> record_ids);
+  Status UpdateTimes(const BatchGroups& groups, TimeChanges times);
   Status LinkMentions(std::vector<Params> links);
   // Runs `rows` in as few statements as the dialect allows; `sql_for(n)` is the statement for n
   // rows (n * row width parameters, at most max_params).
@@ -166,9 +175,14 @@ Result<int64_t> SqlStore::QueryInt(const std::string& sql, const char* what) {
 Status SqlStore::CheckVersion() {
   auto version = QueryInt("SELECT max(version) FROM schema_version", "schema version");
   if (!version.ok()) return version.status();
-  if (*version != kSchemaVersion)
-    return Status::InvalidArgument("store schema version " + std::to_string(*version) + ", this sink reads version " +
-                                   std::to_string(kSchemaVersion));
+  const std::string found = "store schema version " + std::to_string(*version);
+  const std::string ours = std::to_string(kSchemaVersion);
+  if (*version < kSchemaVersion)
+    return Status::InvalidArgument(found + " is older than this sink's " + ours +
+                                   " (written by an earlier newsflow-sink; there is no migration: store into a new"
+                                   " file or database, and replay the topics into it)");
+  if (*version > kSchemaVersion)
+    return Status::InvalidArgument(found + " is newer than this sink's " + ours + ": use a newer newsflow-sink");
   return Status::Ok();
 }
 
@@ -214,6 +228,23 @@ Result<BatchGroups> SqlStore::GroupsToRefuse(const BatchRows& batch) {
     return s;
   for (const Row& r : rows)
     if (!r.empty() && r[0]) g.lock.insert(*r[0]);
+  rows.clear();
+  if (Status s = RunList("SELECT id, ingested_at FROM articles WHERE id", "", article_ids, "stored articles", &rows);
+      !s.ok())
+    return s;
+  std::map<std::string, std::optional<std::string>> stored;
+  for (const Row& r : rows) stored[TextOf(r, 0)] = r.size() > 1 ? r[1] : std::nullopt;
+  for (const auto& [id, row] : batch.articles) {
+    auto it = stored.find(id);
+    if (it == stored.end()) {
+      g.new_articles.push_back(id);
+      continue;
+    }
+    const Param& ingested = row.at(7);  // kArticleColumns: ingested_at
+    const std::string* now = std::get_if<std::string>(&ingested);
+    if (it->second.has_value() != (now != nullptr) || (now != nullptr && *now != *it->second))
+      g.retimed_articles.push_back(id);
+  }
   return g;
 }
 
@@ -241,7 +272,6 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
       ", entities.type" + d_.bytewise + ", entities.affiliations" + d_.json_as_text + d_.bytewise + ")";
   if (Status s = RunRows(InsertHead(kEntityColumns), entity_tail, Values(batch.entities), "upsert entities"); !s.ok())
     return s;
-  // Moves the rows out; the keys stay (UpdateTimes reads them).
   if (Status s = RunRows(InsertHead(kArticleColumns), UpsertTail(kArticleColumns), Values(batch.articles),
                          "upsert articles");
       !s.ok())
@@ -321,8 +351,8 @@ Status SqlStore::CurrentGroups(const BatchRows& batch, const BatchGroups& groups
 // written: records compared with those the cache says are stored (a group read back has its
 // records rewritten whole), links only for reports whose record changed.
 Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
-  std::set<std::string> timed;  // records whose times may have changed
-  if (groups.fuse.empty()) return UpdateTimes(batch, std::move(timed));
+  TimeChanges times;
+  if (groups.fuse.empty()) return UpdateTimes(groups, std::move(times));
   std::map<std::string, CachedGroup*> held;
   std::map<std::string, CachedGroup> read_back;
   std::map<std::string, int64_t> versions;
@@ -331,7 +361,7 @@ Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
   std::map<std::string, std::vector<const FusionReport*>> batch_reports;  // by group
   for (const auto& [id, r] : batch.reports) batch_reports[r.fusion_key].push_back(&r.report);
   RecordRows writes;
-  std::vector<std::string> stale;  // records whose rows go: gone, or rewritten below
+  std::vector<std::string> gone, restaffed;  // records whose rows go; whose actor rows are rewritten
   for (const std::string& key : groups.fuse) {
     auto h = held.find(key);
     CachedGroup& g = h != held.end() ? *h->second : read_back[key];
@@ -342,32 +372,40 @@ Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
     if (h == held.end()) {
       for (const EventRecord& r : now) {
         AppendRecordRows(r, &writes);
-        timed.insert(r.id);
+        times.full.insert(r.id);
       }
     } else {
       // Both sorted by id: a merge.
       auto old = g.records.begin();
       for (const EventRecord& r : now) {
-        for (; old != g.records.end() && old->id < r.id; ++old) stale.push_back(old->id);
-        const bool existed = old != g.records.end() && old->id == r.id;
-        if (existed && *old == r) {
-          ++old;
+        for (; old != g.records.end() && old->id < r.id; ++old) gone.push_back(old->id);
+        const EventRecord* before = old != g.records.end() && old->id == r.id ? &*old++ : nullptr;
+        if (before != nullptr && *before == r) continue;
+        const bool new_actors = before == nullptr || before->actors != r.actors;
+        if (before != nullptr && new_actors) restaffed.push_back(r.id);
+        AppendRecordRows(r, &writes, before != nullptr ? &before->mention_ids : nullptr, new_actors);
+        if (before == nullptr ||
+            !std::includes(r.mention_ids.begin(), r.mention_ids.end(), before->mention_ids.begin(),
+                           before->mention_ids.end())) {
+          times.full.insert(r.id);
           continue;
         }
-        if (existed) stale.push_back(r.id);
-        AppendRecordRows(r, &writes, existed ? &old->mention_ids : nullptr);
-        timed.insert(r.id);
-        if (existed) ++old;
+        std::vector<std::string> joined;
+        std::set_difference(r.mention_ids.begin(), r.mention_ids.end(), before->mention_ids.begin(),
+                            before->mention_ids.end(), std::back_inserter(joined));
+        for (std::string& m : joined) times.joined.push_back({r.id, std::move(m)});
       }
-      for (; old != g.records.end(); ++old) stale.push_back(old->id);
+      for (; old != g.records.end(); ++old) gone.push_back(old->id);
     }
     // A report stored again may carry another publication time, whether or not its record changed.
-    for (const FusionReport* report : batch_reports[key])
+    for (const FusionReport* report : batch_reports[key]) {
+      if (!groups.stored_key.count(report->id)) continue;
       for (const EventRecord& r : now)
         if (std::binary_search(r.mention_ids.begin(), r.mention_ids.end(), report->id)) {
-          timed.insert(r.id);
+          times.full.insert(r.id);
           break;
         }
+    }
     g.records = std::move(now);
     g.version = versions[key] + 1;
   }
@@ -379,16 +417,21 @@ Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
       !s.ok())
     return s;
   if (Status s = RunList("DELETE FROM events WHERE fusion_key", "", rewritten, "delete records"); !s.ok()) return s;
-  if (Status s = RunList("DELETE FROM event_actors WHERE event_id", "", stale, "delete changed record actors"); !s.ok())
+  restaffed.insert(restaffed.end(), gone.begin(), gone.end());
+  if (Status s = RunList("DELETE FROM event_actors WHERE event_id", "", restaffed, "delete changed record actors");
+      !s.ok())
     return s;
-  if (Status s = RunList("DELETE FROM events WHERE id", "", stale, "delete changed records"); !s.ok()) return s;
-  if (Status s = RunRows(InsertHead(kEventColumns), "", std::move(writes.events), "insert records"); !s.ok())
+  if (Status s = RunList("DELETE FROM events WHERE id", "", gone, "delete gone records"); !s.ok()) return s;
+  // A changed record keeps its row (and its times until UpdateTimes): an upsert.
+  if (Status s = RunRows(InsertHead(kEventColumns), UpsertTail(kEventColumns), std::move(writes.events),
+                         "write records");
+      !s.ok())
     return s;
   if (Status s = RunRows(InsertHead(kEventActorColumns), "", std::move(writes.actors), "insert record actors");
       !s.ok())
     return s;
   if (Status s = LinkMentions(std::move(writes.links)); !s.ok()) return s;
-  if (Status s = UpdateTimes(batch, std::move(timed)); !s.ok()) return s;
+  if (Status s = UpdateTimes(groups, std::move(times)); !s.ok()) return s;
 
   std::vector<Params> bumped;
   for (const auto& [key, version] : versions) bumped.push_back({key, version + 1});
@@ -400,24 +443,54 @@ Status SqlStore::Refuse(const BatchRows& batch, const BatchGroups& groups) {
   return Status::Ok();
 }
 
-// Times come from the articles table, which may fill in later: the records of the batch's
-// articles are updated too. One aggregate over the records' reports rather than a subquery per
-// record: its plan stays an index scan even before the server has statistics on a young table.
-Status SqlStore::UpdateTimes(const BatchRows& batch, std::set<std::string> record_ids) {
-  std::vector<std::string> article_ids;
-  for (const auto& [id, row] : batch.articles) article_ids.push_back(id);
+// The record times are the earliest publication of their reports and the earliest ingest of
+// their reports' articles, kept equal to that aggregate without re-reading big records: a record
+// that only gained reports, or whose article just arrived, takes the minimum of its times and the
+// newcomers'; any other change (a report left, a stored report or article sent again with other
+// times, a new record) recomputes the aggregate over all its reports.
+Status SqlStore::UpdateTimes(const BatchGroups& groups, TimeChanges times) {
+  // The smaller of column `c` and value `v`, NULL counting as no value (as min() does).
+  auto least = [&](const std::string& c, const std::string& v) {
+    return "CASE WHEN " + v + " IS NULL OR (" + c + " IS NOT NULL AND " + c + " <= " + v + d_.bytewise + ") THEN " + c +
+           " ELSE " + v + " END";
+  };
+  const std::string set = "UPDATE events SET first_published_at = " + least("events.first_published_at", "t.p") +
+                          ", first_ingested_at = " + least("events.first_ingested_at", "t.i");
+  if (d_.max_rows_per_statement == 1) {
+    const std::string sql = set +
+                            " FROM (SELECT m.published_at AS p, a.ingested_at AS i FROM mentions m LEFT JOIN articles a"
+                            " ON a.id = m.article_id WHERE m.id = " +
+                            Placeholder(d_, 2) + ") AS t WHERE events.id = " + Placeholder(d_, 1);
+    for (const Params& joined : times.joined)
+      if (auto r = db_->Query(sql, joined, "record times of new reports"); !r.ok()) return r.status();
+  } else if (Status s = RunRows(set + " FROM (SELECT v.column1 AS id, min(m.published_at" + d_.bytewise +
+                                    ") AS p, min(a.ingested_at" + d_.bytewise + ") AS i FROM (",
+                                ") AS v JOIN mentions m ON m.id = v.column2 LEFT JOIN articles a ON a.id = m.article_id"
+                                " GROUP BY v.column1) AS t WHERE events.id = t.id",
+                                std::move(times.joined), "record times of new reports");
+             !s.ok()) {
+    return s;
+  }
+  const std::string article_sql = "UPDATE events SET first_ingested_at = " + least("events.first_ingested_at", "t.i") +
+                                  " FROM (SELECT ingested_at AS i FROM articles WHERE id = " + Placeholder(d_, 1) +
+                                  ") AS t WHERE events.id IN (SELECT event_id FROM mentions WHERE article_id = " +
+                                  Placeholder(d_, 1) + ")";
+  for (const std::string& article : groups.new_articles)
+    if (auto r = db_->Query(article_sql, {article}, "record times of new articles"); !r.ok()) return r.status();
   std::vector<Row> rows;
   if (Status s = RunList("SELECT DISTINCT event_id FROM mentions WHERE event_id IS NOT NULL AND article_id", "",
-                         article_ids, "records of articles", &rows);
+                         groups.retimed_articles, "records of re-timed articles", &rows);
       !s.ok())
     return s;
-  for (const Row& r : rows) record_ids.insert(TextOf(r, 0));
+  for (const Row& r : rows) times.full.insert(TextOf(r, 0));
+  // One aggregate over the records' reports rather than a subquery per record: its plan stays an
+  // index scan even before the server has statistics on a young table.
   return RunList(std::string("UPDATE events SET first_published_at = t.published, first_ingested_at = t.ingested"
                              " FROM (SELECT m.event_id AS id, min(m.published_at") +
                      d_.bytewise + ") AS published, min(a.ingested_at" + d_.bytewise +
                      ") AS ingested FROM mentions m LEFT JOIN articles a ON a.id = m.article_id WHERE m.event_id",
                  "GROUP BY m.event_id) AS t WHERE events.id = t.id",
-                 std::vector<std::string>(record_ids.begin(), record_ids.end()), "record times");
+                 std::vector<std::string>(times.full.begin(), times.full.end()), "record times");
 }
 
 // Sets mentions.event_id from (mention id, record id) rows, writing only the rows that change (on

@@ -280,7 +280,8 @@ bool DecodeFusionInput(std::string_view id, std::string_view text, FusionReport*
   return ok;
 }
 
-void AppendRecordRows(const EventRecord& r, RecordRows* out, const std::vector<std::string>* linked) {
+void AppendRecordRows(const EventRecord& r, RecordRows* out, const std::vector<std::string>* linked,
+                      bool with_actors) {
   static constexpr const char* kBasis[] = {"anchored", "weak", "none"};
   out->events.push_back(Params{
       r.id, r.fusion_key, r.anchor, r.cameo_code, r.root_code, TextOrNull(r.location_id), TextOrNull(r.location_name),
@@ -289,8 +290,9 @@ void AppendRecordRows(const EventRecord& r, RecordRows* out, const std::vector<s
       TextOrNull(r.core ? FormatDay(r.core->first, v1::DATE_PRECISION_DAY) : ""),
       TextOrNull(r.core ? FormatDay(r.core->last, v1::DATE_PRECISION_DAY) : ""), r.mention_count(), r.article_count,
       Join(r.languages, ","), r.evidence_mention_id});
-  for (const RecordActor& a : r.actors)
-    out->actors.push_back(Params{r.id, a.entity_id, EnumText(a.role), a.canonical_name});
+  if (with_actors)
+    for (const RecordActor& a : r.actors)
+      out->actors.push_back(Params{r.id, a.entity_id, EnumText(a.role), a.canonical_name});
   for (const std::string& m : r.mention_ids)
     if (linked == nullptr || !std::binary_search(linked->begin(), linked->end(), m)) out->links.push_back(Params{m, r.id});
 }

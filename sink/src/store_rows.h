@@ -73,8 +73,9 @@ struct RecordRows {
   std::vector<Params> events, actors, links;
 };
 // `linked`, when given, holds (sorted) the mention ids whose link to this record is stored
-// already: only the others get a link row.
-void AppendRecordRows(const EventRecord& record, RecordRows* out, const std::vector<std::string>* linked = nullptr);
+// already: only the others get a link row. Actor rows only `with_actors`.
+void AppendRecordRows(const EventRecord& record, RecordRows* out, const std::vector<std::string>* linked = nullptr,
+                      bool with_actors = true);
 
 // The three queries of a listing (plain SQL both dialects read alike) and the views they make,
 // sorted in code so the order does not depend on a database collation: by date (undated last),

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <set>
 
 #include "newsflow/common/ids.h"
@@ -342,10 +343,92 @@ TEST_P(StoreTest, AnotherSchemaVersionIsRefused) {
   EXPECT_NE(newer.status().message().find("99"), std::string::npos);
 }
 
+TEST_P(StoreTest, AStoreOfAnOlderSchemaIsRefusedWithWhatToDo) {
+  ASSERT_TRUE(Open());
+  // What a store of schema 1 (before fusion_input and fusion_groups) says about itself.
+  ASSERT_EQ(backend_->Exec("store", "UPDATE schema_version SET version = 1"), "");
+  auto older = OpenStore(Uri());
+  ASSERT_EQ(older.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(older.status().message().find("store schema version 1 is older than this sink's 2"), std::string::npos)
+      << older.status().message();
+  EXPECT_NE(older.status().message().find("new file or database"), std::string::npos) << older.status().message();
+}
+
 TEST_P(StoreTest, OpeningTwiceKeepsOneSchemaVersionRow) {
   ASSERT_TRUE(Open());
   ASSERT_TRUE(Open());
   EXPECT_EQ(backend_->DumpQuery("store", "SELECT version FROM schema_version"), "2\x1f\n");
+}
+
+// A random but reproducible stream of batches over a few groups, reports and articles: reports
+// sent again with other dates, groups and publication times, reports moving between groups,
+// articles arriving before and after their reports and again with another ingest time.
+std::vector<std::vector<v1::ExtractOutput>> RandomBatches(unsigned seed, int batches) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  static const char* kDays[] = {"2025-12-10", "2025-12-11", "2025-12-12", "2025-12-20", "2025-12", ""};
+  static const v1::DateResolution kResolutions[] = {v1::DATE_RESOLUTION_EXPLICIT, v1::DATE_RESOLUTION_RELATIVE_CLOCK,
+                                                    v1::DATE_RESOLUTION_PUBLICATION};
+  static const char* kLanguages[] = {"vi", "ar", "en"};
+  static const char* kSentences[] = {"Thủ tướng Kenya gặp người đồng cấp tại Addis Ababa.",
+                                     "التقى رئيس وزراء كينيا نظيره في أديس أبابا.",
+                                     "Kenya's prime minister met his counterpart in Addis Ababa."};
+  std::vector<std::vector<v1::ExtractOutput>> out;
+  for (int b = 0; b < batches; ++b) {
+    std::vector<v1::ExtractOutput>& batch = out.emplace_back();
+    for (int n = 1 + pick(6); n > 0; --n) {
+      if (pick(5) == 0) {
+        const std::string id = "art-" + std::to_string(pick(6));
+        batch.push_back(Article(id, kLanguages[pick(3)], "Tin " + id, "Nội dung " + id, {"r" + std::to_string(pick(30))},
+                                1766000000 + 3600 * pick(4)));
+        continue;
+      }
+      const int day = pick(6), lang = pick(3);
+      v1::Event e = Report({"r" + std::to_string(pick(30)), kDays[day],
+                            day == 4 ? v1::DATE_PRECISION_MONTH : v1::DATE_PRECISION_DAY, kResolutions[pick(3)],
+                            "art-" + std::to_string(pick(6)), kLanguages[lang], pick(4) == 0 ? "043" : "042",
+                            0.25f * static_cast<float>(1 + pick(3)), kSentences[lang]},
+                           "fk-" + std::to_string(pick(3)));
+      if (pick(3) == 0) e.mutable_actors(1)->mutable_entity()->set_id("kb:somalia");
+      if (pick(4) == 0) e.mutable_mention()->mutable_published_at()->set_seconds(1765900000 + 86400 * pick(3));
+      batch.push_back(Wrap(std::move(e)));
+    }
+  }
+  return out;
+}
+
+// The store keeps fusion groups in memory between batches; a store opened afresh for every batch
+// (nothing in memory: every group read back) must end exactly equal, and so must one whose
+// batches sometimes fail and are retried, and two stores (two sinks) taking turns on one database.
+TEST_P(StoreTest, HeldGroupsGiveTheSameStoreAsReadingEveryGroupBack) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const std::string sfx = std::to_string(seed);
+    const auto batches = RandomBatches(seed, 60);
+    auto held = Open("held" + sfx), flaky = Open("flaky" + sfx), a = Open("shared" + sfx), b = Open("shared" + sfx);
+    ASSERT_TRUE(held && flaky && a && b);
+    for (size_t i = 0; i < batches.size(); ++i) {
+      const std::vector<PartitionOffset> offsets = {{"newsflow.events", 0, static_cast<int64_t>(i + 1)}};
+      ASSERT_TRUE(held->Apply(batches[i], offsets, "g").ok()) << i;
+      auto fresh = Open("fresh" + sfx);
+      ASSERT_TRUE(fresh->Apply(batches[i], offsets, "g").ok()) << i;
+      // Every third batch fails at its last step (the offsets) first, then is retried.
+      if (i % 3 == 1) {
+        ASSERT_EQ(backend_->Exec("flaky" + sfx, backend_->RefuseOffsetsSql()), "");
+        ASSERT_FALSE(flaky->Apply(batches[i], offsets, "g").ok()) << i;
+        ASSERT_EQ(backend_->Exec("flaky" + sfx, backend_->AllowOffsetsSql()), "");
+      }
+      ASSERT_TRUE(flaky->Apply(batches[i], offsets, "g").ok()) << i;
+      // Two sinks in turns, runs of one to three batches each.
+      ASSERT_TRUE(((i / 2 + i % 3) % 2 == 0 ? a : b)->Apply(batches[i], offsets, "g").ok()) << i;
+      // After every batch, not only at the end: a later full recompute could hide a wrong step.
+      const std::string expected = DumpAll("fresh" + sfx);
+      ASSERT_EQ(DumpAll("held" + sfx), expected) << "after batch " << i;
+      ASSERT_EQ(DumpAll("flaky" + sfx), expected) << "after batch " << i;
+      ASSERT_EQ(DumpAll("shared" + sfx), expected) << "after batch " << i;
+    }
+    EXPECT_NE(DumpAll("fresh" + sfx).find("r1"), std::string::npos);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
