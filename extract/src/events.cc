@@ -1,6 +1,7 @@
 #include "newsflow/extract/events.h"
 
 #include <algorithm>
+#include <bit>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -52,9 +53,18 @@ Phrase PhraseKeys(std::string_view phrase) {
 // A list of cue phrases, matched longest first.
 struct CueList {
   std::vector<Phrase> phrases;
+  size_t slot = 0;     // index in kCueLists
+  size_t longest = 0;  // words of the longest phrase
   void Sort() {
     std::sort(phrases.begin(), phrases.end(), [](const Phrase& a, const Phrase& b) { return a.size() > b.size(); });
+    longest = phrases.empty() ? 0 : phrases.front().size();
   }
+};
+
+// A cue phrase of some list, found by its first key in LangRules::cues_by_first.
+struct CueRef {
+  size_t slot = 0;    // which list (index in kCueLists)
+  size_t phrase = 0;  // index in its phrases
 };
 
 struct LangRules {
@@ -65,7 +75,41 @@ struct LangRules {
   CueList with, between, participation, location, location_fillers, reported, passive_before, passive_after,
       coordinators, clause_breaks, purpose, light_verbs, effect_cues, since, object_gap_stops, temporal, mediation,
       shared_subject, definite_article, reported_end, anterior, genitive_markers;
+  // Every phrase of every cue list by its first key: a token finds all the cues that may start at
+  // it with one probe per clitic reading of its key.
+  std::unordered_map<std::string, std::vector<CueRef>> cues_by_first;
 };
+
+// The cue lists of events.json: their field names and where they live in LangRules (member
+// pointers, so that the table stays valid when LangRules moves).
+constexpr std::pair<const char*, CueList LangRules::*> kCueLists[] = {
+    {"with", &LangRules::with},
+    {"between", &LangRules::between},
+    {"participation", &LangRules::participation},
+    {"location", &LangRules::location},
+    {"location_fillers", &LangRules::location_fillers},
+    {"reported", &LangRules::reported},
+    {"passive_before", &LangRules::passive_before},
+    {"passive_after", &LangRules::passive_after},
+    {"coordinators", &LangRules::coordinators},
+    {"clause_breaks", &LangRules::clause_breaks},
+    {"purpose", &LangRules::purpose},
+    {"light_verbs", &LangRules::light_verbs},
+    {"effect_cues", &LangRules::effect_cues},
+    {"since", &LangRules::since},
+    {"object_gap_stops", &LangRules::object_gap_stops},
+    {"temporal", &LangRules::temporal},
+    {"mediation", &LangRules::mediation},
+    {"shared_subject", &LangRules::shared_subject},
+    {"definite_article", &LangRules::definite_article},
+    {"reported_end", &LangRules::reported_end},
+    {"anterior", &LangRules::anterior},
+    {"genitive_markers", &LangRules::genitive_markers},
+};
+constexpr size_t kCueSlots = std::size(kCueLists);
+// Matches of a cue list at a token are kept as one bit per phrase length; lists with a longer
+// phrase (none in practice) are scanned phrase by phrase instead.
+constexpr size_t kMaxIndexedWords = 63;
 
 std::string ReadFile(const std::filesystem::path& p, bool* ok) {
   std::ifstream in(p, std::ios::binary);
@@ -148,31 +192,10 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
   if (auto it = j.find("word_order"); it != j.end() && it->is_string()) rules->vso = it->get<std::string>() == "VSO";
   if (auto it = j.find("genitive_needs_marker"); it != j.end() && it->is_boolean())
     rules->genitive_needs_marker = it->get<bool>();
-  const std::pair<const char*, CueList*> lists[] = {
-      {"with", &rules->with},
-      {"between", &rules->between},
-      {"participation", &rules->participation},
-      {"location", &rules->location},
-      {"location_fillers", &rules->location_fillers},
-      {"reported", &rules->reported},
-      {"passive_before", &rules->passive_before},
-      {"passive_after", &rules->passive_after},
-      {"coordinators", &rules->coordinators},
-      {"clause_breaks", &rules->clause_breaks},
-      {"purpose", &rules->purpose},
-      {"light_verbs", &rules->light_verbs},
-      {"effect_cues", &rules->effect_cues},
-      {"since", &rules->since},
-      {"object_gap_stops", &rules->object_gap_stops},
-      {"temporal", &rules->temporal},
-      {"mediation", &rules->mediation},
-      {"shared_subject", &rules->shared_subject},
-      {"definite_article", &rules->definite_article},
-      {"reported_end", &rules->reported_end},
-      {"anterior", &rules->anterior},
-      {"genitive_markers", &rules->genitive_markers},
-  };
-  for (const auto& [name, list] : lists) {
+  for (size_t slot = 0; slot < kCueSlots; ++slot) {
+    const auto& [name, member] = kCueLists[slot];
+    CueList* list = &(rules->*member);
+    list->slot = slot;
     auto it = j.find(name);
     if (it == j.end()) continue;
     if (!it->is_array()) return Status::InvalidArgument(file.string() + ": '" + name + "' must be a list of strings");
@@ -184,6 +207,7 @@ Status ParseCues(const std::filesystem::path& file, const std::string& content, 
       if (!p.empty()) list->phrases.push_back(std::move(p));
     }
     list->Sort();
+    for (size_t k = 0; k < list->phrases.size(); ++k) rules->cues_by_first[list->phrases[k][0]].push_back({slot, k});
   }
   return Status::Ok();
 }
@@ -275,10 +299,34 @@ class SentenceAnalysis {
   // Does cue list `l` match at token i? Returns the number of tokens matched (0: no). The first
   // word may carry Arabic proclitics ("وفي" matches "في").
   size_t MatchAt(const CueList& l, size_t i) const {
-    for (const Phrase& p : l.phrases) {
-      if (MatchPhrase(p, i, nullptr)) return p.size();
+    if (l.phrases.empty() || i >= toks_.size()) return 0;
+    if (l.longest > kMaxIndexedWords) {
+      for (const Phrase& p : l.phrases) {
+        if (MatchPhrase(p, i, nullptr)) return p.size();
+      }
+      return 0;
     }
-    return 0;
+    const uint64_t lengths = CueLengths(l, i);
+    return lengths ? static_cast<size_t>(std::bit_width(lengths)) - 1 : 0;  // the longest
+  }
+  // Bit n set: a phrase of `l` with n words matches at token i. Every cue list's matches at a
+  // token are found together, on the first question about that token (windows, gaps and cue
+  // groups ask about the same tokens many times).
+  uint64_t CueLengths(const CueList& l, size_t i) const {
+    if (cue_lengths_.empty()) cue_lengths_.assign(toks_.size() * (kCueSlots + 1), 0);
+    uint64_t* at = &cue_lengths_[i * (kCueSlots + 1)];
+    if (!at[kCueSlots]) {  // the last entry flags "computed"
+      at[kCueSlots] = 1;
+      for (const std::string& v : Variants(i)) {
+        auto it = r_.cues_by_first.find(v);
+        if (it == r_.cues_by_first.end()) continue;
+        for (const CueRef& ref : it->second) {
+          const Phrase& p = (r_.*kCueLists[ref.slot].second).phrases[ref.phrase];
+          if (p.size() <= kMaxIndexedWords && MatchPhrase(p, i, nullptr)) at[ref.slot] |= uint64_t{1} << p.size();
+        }
+      }
+    }
+    return at[l.slot];
   }
   bool MatchPhrase(const Phrase& p, size_t i, std::string* prefix) const {
     if (i + p.size() > toks_.size()) return false;
@@ -504,8 +552,13 @@ class SentenceAnalysis {
   }
   // A phrase of `l` ends right before token i ("sau cuộc gặp", "وقبل اجتماع").
   bool IsCueBefore(const CueList& l, size_t i) const {
-    for (const Phrase& p : l.phrases)
-      if (p.size() <= i && MatchPhrase(p, i - p.size(), nullptr)) return true;
+    if (l.longest > kMaxIndexedWords) {
+      for (const Phrase& p : l.phrases)
+        if (p.size() <= i && MatchPhrase(p, i - p.size(), nullptr)) return true;
+      return false;
+    }
+    for (size_t n = 1; n <= std::min(i, l.longest); ++n)
+      if (CueLengths(l, i - n) & (uint64_t{1} << n)) return true;
     return false;
   }
   bool IsPurposeMarkerBefore(size_t i) const { return IsCueBefore(r_.purpose, i); }
@@ -1143,6 +1196,7 @@ class SentenceAnalysis {
   // ArabicCliticVariants of each token's key, computed on first use (MatchPhrase asks for the
   // same token once per cue phrase and per trigger window).
   mutable std::vector<std::optional<std::vector<std::string>>> variants_;
+  mutable std::vector<uint64_t> cue_lengths_;  // CueLengths: per token, kCueSlots masks + "computed"
   const std::vector<std::string>& Variants(size_t i) const {
     if (variants_.size() < toks_.size()) variants_.resize(toks_.size());
     if (!variants_[i]) variants_[i] = ArabicCliticVariants(toks_[i]->key);
