@@ -154,6 +154,8 @@ struct LookupKey {
   bool article_added = false;   // matches only phrases of two or more words
 };
 
+class LookupCache;
+
 // Two or more ASCII capitals and nothing else: "MIT", "IDF".
 bool IsAcronym(std::string_view s) {
   return s.size() >= 2 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -257,7 +259,7 @@ struct EntityRecognizer::Impl {
   template <typename Accept>
   std::optional<Item> NameAt(const std::vector<const Token*>& toks, const std::vector<LookupKey>& lookup, size_t i,
                              size_t max_end, Accept&& accept) const;
-  std::vector<Item> Scan(const std::vector<const Token*>& toks, const LangNames& ln) const;
+  std::vector<Item> Scan(const std::vector<const Token*>& toks, const LangNames& ln, LookupCache& lookup) const;
 };
 
 Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path& file) {
@@ -370,11 +372,10 @@ bool WordMatches(const std::string& alias, const std::string& text) {
 
 // Does `keys` match toks[i..] (first token by `first`)?
 size_t MatchAt(const std::vector<std::string>& keys, const std::vector<const Token*>& toks, size_t i,
-               const std::string& first, bool loose) {
+               const std::string& first) {
   if (i + keys.size() > toks.size() || keys[0] != first) return 0;
   for (size_t k = 1; k < keys.size(); ++k) {
-    const std::string& tk = toks[i + k]->key;
-    if (loose ? LooseKey(tk) != keys[k] : !WordMatches(keys[k], tk)) return 0;
+    if (!WordMatches(keys[k], toks[i + k]->key)) return 0;
   }
   return keys.size();
 }
@@ -390,27 +391,46 @@ std::vector<LookupKey> LookupKeys(const std::string& key) {
   return out;
 }
 
-// The lookup keys of a sentence's tokens, each computed on first use: pass one asks for the same
-// token at its own position, again inside a title and again inside a nested name.
+// The lookup keys and loose keys of a sentence's tokens, each computed on first use: pass one
+// asks for the same token at its own position, again inside a title, inside a nested name, inside
+// a loose match, and pass two again for back references.
 class LookupCache {
  public:
-  explicit LookupCache(const std::vector<const Token*>& toks) : toks_(toks), keys_(toks.size()) {}
+  // `toks` may still be filled after construction (but not changed once asked about).
+  explicit LookupCache(const std::vector<const Token*>& toks) : toks_(toks) {}
+  size_t size() const { return toks_.size(); }
   const std::vector<LookupKey>& At(size_t i) {
+    if (keys_.size() != toks_.size()) keys_.resize(toks_.size());
     if (!keys_[i]) keys_[i] = LookupKeys(toks_[i]->key);
     return *keys_[i];
+  }
+  const std::string& Loose(size_t i) {
+    if (loose_.size() != toks_.size()) loose_.resize(toks_.size());
+    if (!loose_[i]) loose_[i] = LooseKey(toks_[i]->key);
+    return *loose_[i];
   }
 
  private:
   const std::vector<const Token*>& toks_;
   std::vector<std::optional<std::vector<LookupKey>>> keys_;
+  std::vector<std::optional<std::string>> loose_;
 };
+
+// MatchAt on loose keys (the alias's keys are loose keys).
+size_t LooseMatchAt(const std::vector<std::string>& keys, LookupCache& lookup, size_t i) {
+  if (i + keys.size() > lookup.size()) return 0;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (lookup.Loose(i + k) != keys[k]) return 0;
+  }
+  return keys.size();
+}
 
 // Longest phrase of `set` at toks[i..]; 0 when none.
 size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, size_t i) {
   auto it = set.by_first.find(toks[i]->key);
   if (it == set.by_first.end()) return 0;
   size_t best = 0;
-  for (const auto& p : it->second) best = std::max(best, MatchAt(p, toks, i, toks[i]->key, false));
+  for (const auto& p : it->second) best = std::max(best, MatchAt(p, toks, i, toks[i]->key));
   return best;
 }
 
@@ -431,7 +451,7 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
     size_t pick_len = 0;
     for (const auto& c : it->second) {
       if ((c.cap_first && !t.capitalized) || !accept(c)) continue;
-      const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+      const size_t len = MatchAt(c.keys, toks, i, v.key);
       if (len == 0 || i + len > max_end || (v.article_added && len < 2)) continue;
       if (len > pick_len || (len == pick_len && c.kind == MentionKind::kName && pick->kind != MentionKind::kName)) {
         pick = &c;
@@ -447,9 +467,9 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
 }
 
 // Pass one: at each position the longest knowledge-base name, title, cue or short form.
-std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& toks, const LangNames& ln) const {
+std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& toks, const LangNames& ln,
+                                               LookupCache& lookup) const {
   std::vector<Item> items;
-  LookupCache lookup(toks);
   size_t i = 0;
   while (i < toks.size()) {
     const Token& t = *toks[i];
@@ -465,12 +485,12 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
     if (auto n = NameAt(toks, variants, i, toks.size(), [](const AliasCand&) { return true; })) best = std::move(*n);
     // Names written without their diacritics, only when the spelling names one entity.
     if (!best && t.capitalized) {
-      const std::string lk = LooseKey(t.key);
+      const std::string& lk = lookup.Loose(i);
       if (auto it = loose_names.find(lk); it != loose_names.end()) {
         size_t len = 0;
         std::set<std::string> ids;
         for (const auto& c : it->second) {
-          const size_t l = MatchAt(c.keys, toks, i, lk, true);
+          const size_t l = LooseMatchAt(c.keys, lookup, i);
           if (l > len) {
             len = l;
             ids.clear();
@@ -484,7 +504,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
       auto it = titles.find(v.key);
       if (it == titles.end()) continue;
       for (const auto& c : it->second) {
-        const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+        const size_t len = MatchAt(c.keys, toks, i, v.key);
         if (len && !(v.article_added && len < 2)) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v.stripped});
       }
     }
@@ -498,7 +518,7 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
       Item item{i, i, ItemKind::kShort};
       for (const auto& c : it->second) {
         if (c.cap_first && !t.capitalized) continue;
-        const size_t len = MatchAt(c.keys, toks, i, v.key, false);
+        const size_t len = MatchAt(c.keys, toks, i, v.key);
         if (len == 0 || (v.article_added && len < 2)) continue;
         if (i + len > item.e) {
           item.e = i + len;
@@ -607,7 +627,7 @@ class EntityRecognizer::SentencePass {
                std::optional<CivilDate> date, DocumentEntities& doc)
       : im_(im), ln_(ln), text_(text), date_(date), doc_(doc), local_(MatchableTokens(text, tokens, ln.possessives)) {
     for (const auto& t : local_) toks_.push_back(&t);
-    items_ = im_.Scan(toks_, ln_);
+    items_ = im_.Scan(toks_, ln_, lookup_);
     item_at_.assign(toks_.size() + 1, -1);
     for (size_t k = 0; k < items_.size(); ++k) item_at_[items_[k].b] = static_cast<int>(k);
     used_.assign(toks_.size(), false);
@@ -967,10 +987,15 @@ class EntityRecognizer::SentencePass {
 
   // A provisional name's last word alone, later in the article.
   void BackReferences() {
+    static constexpr std::string_view kPrefix = "prov-last:";
+    // Most articles name nobody outside the knowledge base: nothing to look up.
+    const auto first = doc_.memory.lower_bound(std::string(kPrefix));
+    if (first == doc_.memory.end() || first->first.compare(0, kPrefix.size(), kPrefix) != 0) return;
     for (size_t p = 0; p < toks_.size(); ++p) {
       if (!FreeWord(p) || (ln_.cased && !toks_[p]->capitalized)) continue;
-      for (const auto& v : ArabicCliticVariants(toks_[p]->key)) {
-        auto it = doc_.memory.find("prov-last:" + v);
+      for (const LookupKey& v : lookup_.At(p)) {
+        if (v.article_added) break;  // the clitic readings come first: ArabicCliticVariants
+        auto it = doc_.memory.find(std::string(kPrefix) + v.key);
         if (it == doc_.memory.end()) continue;
         Emit(p, p + 1, it->second, MentionKind::kProvisional, 0.5f);
         break;
@@ -985,6 +1010,7 @@ class EntityRecognizer::SentencePass {
   DocumentEntities& doc_;
   std::vector<Token> local_;        // the sentence's matchable tokens
   std::vector<const Token*> toks_;  // pointers into local_
+  LookupCache lookup_{toks_};       // the tokens' lookup keys (pass one and back references)
   std::vector<Item> items_;         // pass one's findings, in order
   std::vector<int> item_at_;        // token index -> index of the item starting there, or -1
   std::vector<bool> used_;          // tokens that belong to an emitted mention or a cue
