@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 #include <unordered_map>
 
@@ -1197,9 +1198,14 @@ class SentenceAnalysis {
   // same token once per cue phrase and per trigger window).
   mutable std::vector<std::optional<std::vector<std::string>>> variants_;
   mutable std::vector<uint64_t> cue_lengths_;  // CueLengths: per token, kCueSlots masks + "computed"
-  const std::vector<std::string>& Variants(size_t i) const {
+  std::span<const std::string> Variants(size_t i) const {
+    const std::string& key = toks_[i]->key;
+    // Only a key led by 0xD8..0xDB (Arabic letters) has readings other than itself: the others
+    // need no copy.
+    const unsigned char lead = key.empty() ? 0 : static_cast<unsigned char>(key[0]);
+    if (lead < 0xD8 || lead > 0xDB) return {&key, 1};
     if (variants_.size() < toks_.size()) variants_.resize(toks_.size());
-    if (!variants_[i]) variants_[i] = ArabicCliticVariants(toks_[i]->key);
+    if (!variants_[i]) variants_[i] = ArabicCliticVariants(key);
     return *variants_[i];
   }
   std::vector<MentionInfo> mentions_;
