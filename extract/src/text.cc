@@ -65,6 +65,15 @@ icu::UnicodeString Nfc(const icu::UnicodeString& in) {
   return U_FAILURE(st) ? in : out;
 }
 
+// True when `utf8` (well-formed) is in NFC: ICU's quick check, exact for NFC.
+bool IsNfc(std::string_view utf8) {
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
+  if (U_FAILURE(st)) return false;
+  const bool yes = nfc->isNormalizedUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), st);
+  return U_SUCCESS(st) && yes;
+}
+
 std::string ToUtf8(const icu::UnicodeString& u) {
   std::string s;
   u.toUTF8String(s);
@@ -147,6 +156,8 @@ bool IsValidUtf8(std::string_view s) {
 
 Result<std::string> NormalizeNfc(std::string_view utf8) {
   if (!IsValidUtf8(utf8)) return Status::InvalidArgument("malformed UTF-8");
+  // Ingest delivers NFC bodies: a quick check spares the round trip through UTF-16.
+  if (IsNfc(utf8)) return std::string(utf8);
   UErrorCode st = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
   if (U_FAILURE(st)) return Status::Internal(std::string("ICU NFC: ") + u_errorName(st));
@@ -157,15 +168,6 @@ Result<std::string> NormalizeNfc(std::string_view utf8) {
 }
 
 namespace {
-
-// True when `utf8` (well-formed) is in NFC: ICU's quick check, exact for NFC.
-bool IsNfc(std::string_view utf8) {
-  UErrorCode st = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
-  if (U_FAILURE(st)) return false;
-  const bool yes = nfc->isNormalizedUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), st);
-  return U_SUCCESS(st) && yes;
-}
 
 bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
