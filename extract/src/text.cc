@@ -298,6 +298,11 @@ std::vector<std::string> ArabicCliticVariants(std::string_view key) {
   static constexpr std::string_view kAlef = "\xD8\xA7", kLam = "\xD9\x84", kWaw = "\xD9\x88", kFa = "\xD9\x81",
                                     kBa = "\xD8\xA8", kKaf = "\xD9\x83", kArticle = "\xD8\xA7\xD9\x84";
   const auto starts = [](std::string_view f, std::string_view letter) { return f.substr(0, letter.size()) == letter; };
+  // Every reading starts by removing one of these letters (or the article, which starts with
+  // alef): most words start with none of them and have no other reading.
+  if (!starts(w, kWaw) && !starts(w, kFa) && !starts(w, kBa) && !starts(w, kKaf) && !starts(w, kLam) &&
+      !starts(w, kArticle))
+    return {w};
   // A stripped form keeps at least this many letters: shorter remainders are more often
   // a different word than a name with its clitic removed.
   constexpr size_t kMinStem = 3;
