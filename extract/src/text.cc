@@ -307,36 +307,39 @@ std::vector<std::string> ArabicCliticVariants(std::string_view key) {
   // a different word than a name with its clitic removed.
   constexpr size_t kMinStem = 3;
   std::vector<std::string> forms{w};
-  auto add = [&](std::string f) {
-    if (CodePoints(f) >= kMinStem && std::find(forms.begin(), forms.end(), f) == forms.end())
-      forms.push_back(std::move(f));
+  forms.reserve(8);  // at most: the word, without its conjunction, and three per base below
+  auto add = [&](std::string_view f) {
+    if (CodePoints(f) >= kMinStem && std::find(forms.begin(), forms.end(), f) == forms.end()) forms.emplace_back(f);
   };
   auto strip_article = [&](std::string_view f) {
-    if (CodePoints(f) > 2 && starts(f, kArticle)) add(std::string(f.substr(kArticle.size())));
+    if (CodePoints(f) > 2 && starts(f, kArticle)) add(f.substr(kArticle.size()));
   };
-  std::vector<std::string> bases{w};
-  // Conjunctions و / ف.
-  if (CodePoints(w) > kMinStem && (starts(w, kWaw) || starts(w, kFa))) {
-    add(w.substr(2));
-    bases.push_back(w.substr(2));
+  // The word, and without its conjunction و / ف (views into w).
+  const std::string_view whole = w;
+  std::string_view bases[2] = {whole, {}};
+  if (CodePoints(whole) > kMinStem && (starts(whole, kWaw) || starts(whole, kFa))) {
+    bases[1] = whole.substr(2);
+    add(bases[1]);
   }
-  for (const std::string& b : bases) {
-    if (CodePoints(b) < 2) continue;
-    if (starts(b, kLam) && starts(std::string_view(b).substr(2), kLam)) {
+  for (const std::string_view b : bases) {
+    if (CodePoints(b) < 2) continue;  // also the absent second base
+    if (starts(b, kLam) && starts(b.substr(2), kLam)) {
       // لل = preposition ل + article ال with its alef dropped.
-      const std::string with_article = std::string(kAlef) + b.substr(2);
+      std::string with_article(kAlef);
+      with_article += b.substr(2);
       add(with_article);
       strip_article(with_article);
     } else if (starts(b, kBa) || starts(b, kKaf) || starts(b, kLam)) {
-      const std::string rest = b.substr(2);
+      const std::string_view rest = b.substr(2);
       add(rest);
       strip_article(rest);
     }
     strip_article(b);
   }
-  // Longest form first, so the least-stripped reading wins when several match.
-  std::stable_sort(forms.begin() + 1, forms.end(),
-                   [](const std::string& a, const std::string& b) { return CodePoints(a) > CodePoints(b); });
+  // Longest form first, so the least-stripped reading wins when several match: a stable insertion
+  // sort (a handful of forms; std::stable_sort would allocate a buffer).
+  for (size_t i = 2; i < forms.size(); ++i)
+    for (size_t j = i; j > 1 && CodePoints(forms[j - 1]) < CodePoints(forms[j]); --j) std::swap(forms[j - 1], forms[j]);
   return forms;
 }
 
