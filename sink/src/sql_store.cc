@@ -319,6 +319,9 @@ Status SqlStore::CurrentGroups(const BatchRows& batch, const BatchGroups& groups
   std::vector<std::string> missing;
   for (const std::string& k : keys) {
     CachedGroup* g = cache_.Find(k);
+    // Never re-fused (no version yet): the store holds none of its reports or records but the
+    // batch's, so there is nothing to read back.
+    if ((*versions)[k] == 0) g = &cache_.Put(k, CachedGroup{});
     // Another writer (a second sink, a rolled-back attempt) re-fused it since: read it back.
     if (g != nullptr && g->version == (*versions)[k]) {
       (*held)[k] = g;

@@ -72,11 +72,22 @@ EntityRank RankOf(const v1::Entity& e) {
           Dump(Strings(e.affiliations()))};
 }
 
-void AddEntity(const v1::Entity& e, std::map<std::string, EntityRank>* ranks, BatchRows* rows) {
+bool SameEntity(const v1::Entity& a, const v1::Entity& b) {
+  return a.from_kb() == b.from_kb() && a.type() == b.type() && a.canonical_name() == b.canonical_name() &&
+         std::equal(a.affiliations().begin(), a.affiliations().end(), b.affiliations().begin(), b.affiliations().end());
+}
+
+// `seen` holds the copy each rank was taken from: most copies are identical to it, and an
+// identical copy ranks equal, so it is skipped without building its rank.
+void AddEntity(const v1::Entity& e, std::map<std::string, EntityRank>* ranks,
+               std::map<std::string_view, const v1::Entity*>* seen, BatchRows* rows) {
   if (e.id().empty()) return;
+  auto s = seen->find(e.id());
+  if (s != seen->end() && SameEntity(*s->second, e)) return;
   EntityRank rank = RankOf(e);
   auto it = ranks->find(e.id());
   if (it != ranks->end() && !(rank > it->second)) return;
+  (*seen)[e.id()] = &e;
   const auto& [from_kb, n, name, type, affiliations] = rank;
   rows->entities[e.id()] = Params{e.id(), name, type, from_kb, affiliations};
   (*ranks)[e.id()] = std::move(rank);
@@ -203,6 +214,7 @@ const TableColumns kOffsetColumns = {"consumer_offsets", {"consumer_group", "top
 Result<BatchRows> RowsOfBatch(const std::vector<v1::ExtractOutput>& records) {
   BatchRows rows;
   std::map<std::string, EntityRank> ranks;
+  std::map<std::string_view, const v1::Entity*> seen;  // points into `records`
   for (const v1::ExtractOutput& r : records) {
     if (Status s = ValidateRecord(r); !s.ok()) return s;
     if (r.has_article()) {
@@ -212,13 +224,13 @@ Result<BatchRows> RowsOfBatch(const std::vector<v1::ExtractOutput>& records) {
       links.clear();  // a later copy of the article replaces its entity list too
       for (const v1::Entity& e : x.entities()) {
         if (e.id().empty()) continue;
-        AddEntity(e, &ranks, &rows);
+        AddEntity(e, &ranks, &seen, &rows);
         links.insert(e.id());
       }
     } else {
       const v1::Event& e = r.event();
-      for (const v1::Actor& a : e.actors()) AddEntity(a.entity(), &ranks, &rows);
-      AddEntity(e.location(), &ranks, &rows);
+      for (const v1::Actor& a : e.actors()) AddEntity(a.entity(), &ranks, &seen, &rows);
+      AddEntity(e.location(), &ranks, &seen, &rows);
       rows.mentions[e.id()] = MentionRow(e);
       // What the row's fusion_input reads back as (Decode(Encode(r)) == r): the cache and a
       // reload from the store see the same report.
