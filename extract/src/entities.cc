@@ -146,12 +146,21 @@ struct Item {
   bool stripped = false;              // matched after removing an Arabic clitic
 };
 
+// What of the knowledge base starts with one token key: one probe per lookup key finds all three.
+struct KeyEntries {
+  std::vector<AliasCand> names;   // aliases (names and adjectives)
+  std::vector<AliasCand> shorts;  // short forms
+  std::vector<TitleCand> titles;  // role titles
+};
+using KeyIndex = std::unordered_map<std::string, KeyEntries>;
+
 // The keys a text word is looked up by: its Arabic clitic readings, then (for multi-word
 // phrases only) those readings with the article the construct state dropped.
 struct LookupKey {
   std::string key;
   bool stripped = false;        // a clitic was removed
   bool article_added = false;   // matches only phrases of two or more words
+  const KeyEntries* entries = nullptr;  // what starts with `key`; nullptr: nothing
 };
 
 class LookupCache;
@@ -238,10 +247,8 @@ struct EntityRecognizer::Impl {
   const KnowledgeBase* kb = nullptr;
   std::unique_ptr<TextAnalyzer> analyzer;
   std::unique_ptr<NameSkeletonizer> skeletons;
-  std::unordered_map<std::string, std::vector<AliasCand>> names;        // first key -> aliases
+  KeyIndex by_first_key;                                                // names, short forms, titles
   std::unordered_map<std::string, std::vector<AliasCand>> loose_names;  // first loose key -> aliases
-  std::unordered_map<std::string, std::vector<AliasCand>> shorts;       // first key -> short forms
-  std::unordered_map<std::string, std::vector<TitleCand>> titles;       // first key -> role titles
   std::unordered_map<std::string, LangNames> langs;
   LangNames no_lang;
 
@@ -330,7 +337,7 @@ Result<std::unique_ptr<EntityRecognizer>> EntityRecognizer::Create(const Knowled
       }
       if (differs) im.loose_names[loose.keys[0]].push_back(std::move(loose));
     }
-    im.names[c.keys[0]].push_back(std::move(c));
+    im.by_first_key[c.keys[0]].names.push_back(std::move(c));
   }
   for (const auto& a : kb.short_forms()) {
     AliasCand c;
@@ -338,11 +345,11 @@ Result<std::unique_ptr<EntityRecognizer>> EntityRecognizer::Create(const Knowled
     if (c.keys.empty()) continue;
     c.id = a.entity_id;
     c.lang = a.lang;
-    im.shorts[c.keys[0]].push_back(std::move(c));
+    im.by_first_key[c.keys[0]].shorts.push_back(std::move(c));
   }
   for (const auto& t : kb.role_titles()) {
     TitleCand c{Keys(*im.analyzer, t.surface, nullptr), t.role};
-    if (!c.keys.empty()) im.titles[c.keys[0]].push_back(std::move(c));
+    if (!c.keys.empty()) im.by_first_key[c.keys[0]].titles.push_back(std::move(c));
   }
   std::error_code ec;
   const fs::path lang_dir = kb_dir / "lang";
@@ -397,11 +404,15 @@ std::vector<LookupKey> LookupKeys(const std::string& key) {
 class LookupCache {
  public:
   // `toks` may still be filled after construction (but not changed once asked about).
-  explicit LookupCache(const std::vector<const Token*>& toks) : toks_(toks) {}
+  LookupCache(const std::vector<const Token*>& toks, const KeyIndex& index) : toks_(toks), index_(index) {}
   size_t size() const { return toks_.size(); }
   const std::vector<LookupKey>& At(size_t i) {
     if (keys_.size() != toks_.size()) keys_.resize(toks_.size());
-    if (!keys_[i]) keys_[i] = LookupKeys(toks_[i]->key);
+    if (!keys_[i]) {
+      keys_[i] = LookupKeys(toks_[i]->key);
+      for (LookupKey& k : *keys_[i])
+        if (auto it = index_.find(k.key); it != index_.end()) k.entries = &it->second;
+    }
     return *keys_[i];
   }
   const std::string& Loose(size_t i) {
@@ -412,6 +423,7 @@ class LookupCache {
 
  private:
   const std::vector<const Token*>& toks_;
+  const KeyIndex& index_;
   std::vector<std::optional<std::vector<LookupKey>>> keys_;
   std::vector<std::optional<std::string>> loose_;
 };
@@ -445,11 +457,10 @@ std::optional<Item> EntityRecognizer::Impl::NameAt(const std::vector<const Token
   const Token& t = *toks[i];
   std::optional<Item> best;
   for (const LookupKey& v : lookup) {
-    auto it = names.find(v.key);
-    if (it == names.end()) continue;
+    if (!v.entries) continue;
     const AliasCand* pick = nullptr;
     size_t pick_len = 0;
-    for (const auto& c : it->second) {
+    for (const auto& c : v.entries->names) {
       if ((c.cap_first && !t.capitalized) || !accept(c)) continue;
       const size_t len = MatchAt(c.keys, toks, i, v.key);
       if (len == 0 || i + len > max_end || (v.article_added && len < 2)) continue;
@@ -501,9 +512,8 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
       }
     }
     for (const LookupKey& v : variants) {
-      auto it = titles.find(v.key);
-      if (it == titles.end()) continue;
-      for (const auto& c : it->second) {
+      if (!v.entries) continue;
+      for (const auto& c : v.entries->titles) {
         const size_t len = MatchAt(c.keys, toks, i, v.key);
         if (len && !(v.article_added && len < 2)) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v.stripped});
       }
@@ -513,10 +523,9 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
     if (size_t len = PhraseAt(ln.place_cues, toks, i)) offer(Item{i, i + len, ItemKind::kPlaceCue});
     if (size_t len = PhraseAt(ln.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
     for (const LookupKey& v : variants) {
-      auto it = shorts.find(v.key);
-      if (it == shorts.end()) continue;
+      if (!v.entries || v.entries->shorts.empty()) continue;
       Item item{i, i, ItemKind::kShort};
-      for (const auto& c : it->second) {
+      for (const auto& c : v.entries->shorts) {
         if (c.cap_first && !t.capitalized) continue;
         const size_t len = MatchAt(c.keys, toks, i, v.key);
         if (len == 0 || (v.article_added && len < 2)) continue;
@@ -1010,7 +1019,7 @@ class EntityRecognizer::SentencePass {
   DocumentEntities& doc_;
   std::vector<Token> local_;        // the sentence's matchable tokens
   std::vector<const Token*> toks_;  // pointers into local_
-  LookupCache lookup_{toks_};       // the tokens' lookup keys (pass one and back references)
+  LookupCache lookup_{toks_, im_.by_first_key};  // the tokens' lookup keys (pass one and back references)
   std::vector<Item> items_;         // pass one's findings, in order
   std::vector<int> item_at_;        // token index -> index of the item starting there, or -1
   std::vector<bool> used_;          // tokens that belong to an emitted mention or a cue
