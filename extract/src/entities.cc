@@ -92,12 +92,11 @@ std::string SkeletonOfWord(std::string w) {
 // ---------------------------------------------------------------------------------------------
 // Per-language name resources (kb/lang/<lang>/names.json).
 
-// Token-key sequences indexed by their first key, for phrase cues ("người phát ngôn").
-struct PhraseSet {
-  std::unordered_map<std::string, std::vector<std::vector<std::string>>> by_first;
-  void Add(std::vector<std::string> keys) {
-    if (!keys.empty()) by_first[keys[0]].push_back(std::move(keys));
-  }
+// The cue phrases (token-key sequences: "người phát ngôn") that start with one key, by kind:
+// one probe per word finds the four kinds.
+struct CuePhrases {
+  using Phrases = std::vector<std::vector<std::string>>;
+  Phrases person_titles, org_heads, connectors, place_cues;
 };
 
 struct LangNames {
@@ -105,7 +104,7 @@ struct LangNames {
   // Organization names capitalize only the first syllable of a word ("Bộ Ngoại giao"), so a
   // lowercase syllable may continue a name after a capitalized one (vi).
   bool org_lowercase_syllables = false;
-  PhraseSet person_titles, org_heads, connectors, place_cues;
+  std::unordered_map<std::string, CuePhrases> cues;  // first key -> phrases
   std::unordered_set<std::string> org_tails, particles, stop_words, apposition, quotes;
   std::vector<std::string> possessives;  // endings stripped from a name ("'s")
 };
@@ -277,16 +276,19 @@ Status EntityRecognizer::Impl::LoadLang(const std::string& lang, const fs::path&
     const json j = json::parse(in);
     ln.cased = j.value("cased", true);
     ln.org_lowercase_syllables = j.value("org_lowercase_syllables", false);
-    auto phrases = [&](const char* field, PhraseSet& into) {
-      for (const auto& s : j.value(field, json::array())) into.Add(Keys(*analyzer, s.get<std::string>(), nullptr));
+    auto phrases = [&](const char* field, CuePhrases::Phrases CuePhrases::*kind) {
+      for (const auto& s : j.value(field, json::array())) {
+        std::vector<std::string> keys = Keys(*analyzer, s.get<std::string>(), nullptr);
+        if (!keys.empty()) (ln.cues[keys[0]].*kind).push_back(std::move(keys));
+      }
     };
     auto words = [&](const char* field, std::unordered_set<std::string>& into) {
       for (const auto& s : j.value(field, json::array())) into.insert(MatchKey(s.get<std::string>()));
     };
-    phrases("person_titles", ln.person_titles);
-    phrases("org_heads", ln.org_heads);
-    phrases("connectors", ln.connectors);
-    phrases("place_cues", ln.place_cues);
+    phrases("person_titles", &CuePhrases::person_titles);
+    phrases("org_heads", &CuePhrases::org_heads);
+    phrases("connectors", &CuePhrases::connectors);
+    phrases("place_cues", &CuePhrases::place_cues);
     words("org_tails", ln.org_tails);
     words("name_particles", ln.particles);
     words("stop_words", ln.stop_words);
@@ -437,12 +439,10 @@ size_t LooseMatchAt(const std::vector<std::string>& keys, LookupCache& lookup, s
   return keys.size();
 }
 
-// Longest phrase of `set` at toks[i..]; 0 when none.
-size_t PhraseAt(const PhraseSet& set, const std::vector<const Token*>& toks, size_t i) {
-  auto it = set.by_first.find(toks[i]->key);
-  if (it == set.by_first.end()) return 0;
+// Longest of `phrases` (which start with toks[i]'s key) at toks[i..]; 0 when none.
+size_t PhraseAt(const CuePhrases::Phrases& phrases, const std::vector<const Token*>& toks, size_t i) {
   size_t best = 0;
-  for (const auto& p : it->second) best = std::max(best, MatchAt(p, toks, i, toks[i]->key));
+  for (const auto& p : phrases) best = std::max(best, MatchAt(p, toks, i, toks[i]->key));
   return best;
 }
 
@@ -518,10 +518,13 @@ std::vector<Item> EntityRecognizer::Impl::Scan(const std::vector<const Token*>& 
         if (len && !(v.article_added && len < 2)) offer(Item{i, i + len, ItemKind::kTitle, "", c.role, {}, v.stripped});
       }
     }
-    if (size_t len = PhraseAt(ln.person_titles, toks, i)) offer(Item{i, i + len, ItemKind::kPersonCue});
-    if (size_t len = PhraseAt(ln.org_heads, toks, i)) offer(Item{i, i + len, ItemKind::kOrgHead});
-    if (size_t len = PhraseAt(ln.place_cues, toks, i)) offer(Item{i, i + len, ItemKind::kPlaceCue});
-    if (size_t len = PhraseAt(ln.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
+    if (auto it = ln.cues.find(t.key); it != ln.cues.end()) {
+      const CuePhrases& c = it->second;
+      if (size_t len = PhraseAt(c.person_titles, toks, i)) offer(Item{i, i + len, ItemKind::kPersonCue});
+      if (size_t len = PhraseAt(c.org_heads, toks, i)) offer(Item{i, i + len, ItemKind::kOrgHead});
+      if (size_t len = PhraseAt(c.place_cues, toks, i)) offer(Item{i, i + len, ItemKind::kPlaceCue});
+      if (size_t len = PhraseAt(c.connectors, toks, i)) offer(Item{i, i + len, ItemKind::kConnector});
+    }
     for (const LookupKey& v : variants) {
       if (!v.entries || v.entries->shorts.empty()) continue;
       Item item{i, i, ItemKind::kShort};
