@@ -82,14 +82,31 @@ struct Extractor::Impl {
   // a state organ -> its country's side; anything else -> itself.
   std::string Side(std::string_view id, const DocumentEntities& doc, int depth = 0) const {
     if (depth > 4) return std::string(id);
-    auto e = entities->Describe(id, doc);
+    auto e = Facts(id, doc);
     if (!e) return std::string(id);
     const KbEntity* k = kb->Find(id);
     const bool state = k && k->state;
-    if (!e->affiliations().empty() &&
-        (e->type() == v1::ENTITY_TYPE_PER || (e->type() == v1::ENTITY_TYPE_ORG && state)))
-      return Side(e->affiliations(0), doc, depth + 1);
+    if (!e->affiliations.empty() && (e->type == v1::ENTITY_TYPE_PER || (e->type == v1::ENTITY_TYPE_ORG && state)))
+      return Side(e->affiliations[0], doc, depth + 1);
     return std::string(id);
+  }
+
+  // What event recognition needs of an id: the fields of EntityRecognizer::Describe's answer,
+  // read in place instead of building the proto (it is asked for every mention of every sentence).
+  std::optional<EntityFacts> Facts(std::string_view id, const DocumentEntities& doc) const {
+    const KbEntity* k = kb->Find(id);
+    EntityFacts f;
+    f.is_country = k && !k->iso.empty();
+    if (k && id.substr(0, 3) == "kb:") {
+      f.type = k->type;
+      f.affiliations = k->affiliations;
+      return f;
+    }
+    auto it = doc.provisional.find(std::string(id));
+    if (it == doc.provisional.end()) return std::nullopt;
+    f.type = it->second.type();
+    f.affiliations.assign(it->second.affiliations().begin(), it->second.affiliations().end());
+    return f;
   }
 };
 
@@ -175,16 +192,7 @@ Result<Extraction> Extractor::Extract(const v1::Article& article) {
     publication = p;
   }
 
-  const EntityFactsFn facts = [&](std::string_view id) -> std::optional<EntityFacts> {
-    auto e = m.entities->Describe(id, doc);
-    if (!e) return std::nullopt;
-    EntityFacts f;
-    f.type = e->type();
-    f.affiliations.assign(e->affiliations().begin(), e->affiliations().end());
-    const KbEntity* k = m.kb->Find(id);
-    f.is_country = k && !k->iso.empty();
-    return f;
-  };
+  const EntityFactsFn facts = [&](std::string_view id) { return m.Facts(id, doc); };
   const SideFn side = [&](std::string_view id) { return m.Side(id, doc); };
   ArticleEventCollector collector(body, publication, side);
 
