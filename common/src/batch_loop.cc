@@ -37,16 +37,24 @@ Status BatchLoop::ProcessPending() {
 }
 
 Status BatchLoop::Run(Consumer& consumer) {
+  Status s = Loop(consumer);
+  // Whatever is still pending was not committed and will be read again after a restart. Release
+  // it now: librdkafka's rd_kafka_destroy waits until every message it handed out is destroyed,
+  // so a consumer closed while we still hold messages would hang the process on its way out.
+  pending_.clear();
+  return s;
+}
+
+Status BatchLoop::Loop(Consumer& consumer) {
   auto batch_started = std::chrono::steady_clock::now();
   while (!ShutdownRequested()) {
-    auto wait = options_.max_wait;
-    if (!pending_.empty()) {
-      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - batch_started);
-      wait = elapsed >= options_.max_wait ? std::chrono::milliseconds(0) : options_.max_wait - elapsed;
-    }
-    KafkaMessage msg = consumer.Poll(pending_.empty() ? std::chrono::milliseconds(100) : wait);
+    // A batch closes as soon as the consumer has nothing more ready ("smart batching"): an empty
+    // local queue means waiting would only add latency. Under load, messages pile up while the
+    // previous batch is processed, so batches grow by themselves up to max_messages; max_wait
+    // only caps a batch that keeps filling without ever reaching max_messages.
+    KafkaMessage msg = consumer.Poll(pending_.empty() ? std::chrono::milliseconds(100) : std::chrono::milliseconds(0));
     if (!fatal_.ok()) return fatal_;
-    const bool idle = msg == nullptr;  // the poll timed out: nothing more is waiting right now
+    const bool idle = msg == nullptr;  // nothing more is waiting right now
     if (msg) {
       if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (pending_.empty()) batch_started = std::chrono::steady_clock::now();

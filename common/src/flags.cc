@@ -95,7 +95,7 @@ void ArgParser::AddBatch(BatchOptions* out, const std::string& unit) {
                       return Status::Ok();
                     }});
   flags_.push_back({"--batch-ms", "MS",
-                    "longest wait to fill a batch, in milliseconds (default " + std::to_string(out->max_wait.count()) + ")",
+                    "longest a batch stays open while messages keep arriving, in ms; it closes sooner when nothing more is waiting (default " + std::to_string(out->max_wait.count()) + ")",
                     {}, [out](std::string_view v) {
                       int64_t x = 0;
                       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);

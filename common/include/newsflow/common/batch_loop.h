@@ -13,8 +13,11 @@
 namespace newsflow {
 
 struct BatchOptions {
-  size_t max_messages = 256;                      // a batch closes at this many messages...
-  std::chrono::milliseconds max_wait{50};         // ...or this long after its first message
+  // A batch closes when the consumer has no further message ready, at max_messages, or max_wait
+  // after its first message, whichever comes first: small batches (low latency) when traffic is
+  // light, large ones (throughput) when messages queue up while a batch is processed.
+  size_t max_messages = 256;
+  std::chrono::milliseconds max_wait{50};
   std::chrono::milliseconds backoff_initial{100}; // first retry delay after an Unavailable
   std::chrono::milliseconds backoff_max{5000};    // retry delay cap (doubling)
 };
@@ -32,13 +35,15 @@ class BatchLoop {
   RebalanceHooks Hooks(RebalanceHooks extra = {});
 
   // Runs until shutdown is requested (then processes what it holds and returns Ok) or the handler
-  // fails with a non-retryable error (returned).
+  // fails with a non-retryable error (returned). Holds no message when it returns: what was not
+  // processed is uncommitted and read again after a restart.
   Status Run(Consumer& consumer);
 
   uint64_t batches() const { return batches_; }
   uint64_t messages() const { return messages_; }
 
  private:
+  Status Loop(Consumer& consumer);
   Status ProcessPending();
 
   BatchOptions options_;
