@@ -391,9 +391,13 @@ size_t MatchAt(const std::vector<std::string>& keys, const std::vector<const Tok
 
 std::vector<LookupKey> LookupKeys(const std::string& key) {
   std::vector<LookupKey> out;
-  const auto variants = ArabicCliticVariants(key);
+  auto variants = ArabicCliticVariants(key);
+  if (!IsArabicKey(key)) {
+    for (size_t v = 0; v < variants.size(); ++v) out.push_back({std::move(variants[v]), v > 0, false});
+    return out;
+  }
+  out.reserve(2 * variants.size());
   for (size_t v = 0; v < variants.size(); ++v) out.push_back({variants[v], v > 0, false});
-  if (!IsArabicKey(key)) return out;
   for (size_t v = 0; v < variants.size(); ++v) {
     if (!HasArticle(variants[v])) out.push_back({std::string(kArticle) + variants[v], v > 0, true});
   }
