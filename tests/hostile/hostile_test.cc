@@ -253,9 +253,9 @@ TEST_F(HostileInputTest, EveryHostileInputIsStoredVerbatimOrDeadLetteredAndThePi
 
 // A 10 MB article: over the default limit it is dead-lettered as too_large; with the limit raised
 // it is stored whole, and the sink, which receives it inside the extraction record, keeps going.
-// The dead letter is counted on the topic, not read back: a consumer reading a partition that holds
-// a 10 MB message from the beginning stalls on it (reported to the lead; common/kafka.cc settings
-// with the dev broker), which would make this test wait instead of check.
+// The dead letter is counted on the topic, not read back: the dev broker keeps only the newest 5 MiB
+// of a partition, so the 10 MB dead letter pushes the older messages out, and a consumer starting
+// below the new log start stalls instead of being told (broker/README.md, "Retention").
 TEST_F(HostileInputTest, TenMegabytesAreTooLargeByDefaultAndStoredWholeWithARaisedLimit) {
   Pipeline p;
   ASSERT_TRUE(p.StartBroker()) << p.broker()->Stderr();
