@@ -112,9 +112,11 @@ void Log(LogLevel level, std::string_view event, std::initializer_list<LogField>
     line += "}\n";
   } else {
     line = Now() + " " + LevelName(level) + " " + s.component + " " + std::string(event);
+    // Appended piece by piece: `" " + std::string(k)` trips GCC 12's false -Wrestrict at -O3.
     for (const auto& [k, v] : fields) {
-      line += " " + std::string(k) + "=";
-      line += NeedsQuotes(v) ? "\"" + JsonEscape(v) + "\"" : v;
+      line.append(" ").append(k).append("=");
+      if (NeedsQuotes(v)) line.append("\"").append(JsonEscape(v)).append("\"");
+      else line.append(v);
     }
     line += "\n";
   }
