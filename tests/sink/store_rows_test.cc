@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "pg_db.h"
 #include "test_events.h"
 
@@ -93,6 +95,43 @@ TEST(StoreRowsTest, AMalformedFusionInputGivesAnEmptyReport) {
     EXPECT_EQ(back.id, "m1");
     EXPECT_TRUE(back.actors.empty());
     EXPECT_TRUE(back.cameo_code.empty());
+  }
+}
+
+// The JSON columns as nlohmann wrote them before the fast path: keys in byte order, no spaces,
+// invalid UTF-8 replaced.
+std::string NlohmannEntity(const v1::Entity& e, const char* role) {
+  nlohmann::json j = {{"id", e.id()},
+                      {"name", e.canonical_name()},
+                      {"type", role == nullptr ? "gpe" : "org"},
+                      {"affiliations", std::vector<std::string>(e.affiliations().begin(), e.affiliations().end())},
+                      {"from_kb", e.from_kb()}};
+  if (role != nullptr) j["role"] = role;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+TEST(StoreRowsTest, ActorAndLocationColumnsAreTheJsonNlohmannWrites) {
+  const std::vector<std::string> names = {
+      "Bộ Ngoại giao Việt Nam", "وزارة الخارجية القطرية", "The \"Elders\" of C:\\Zion", "tab\there\nnewline\x01\x7f",
+      std::string("bad \xC3\x28 utf-8"), std::string("overlong \xC0\xAF"), std::string("surrogate \xED\xA0\x80"),
+      std::string("cut \xE2\x82"), "emoji 🕊️ peace", "",
+  };
+  for (const std::string& name : names) {
+    v1::Event e = Report({"m1", "2025-12-16"});
+    v1::Entity* actor = e.mutable_actors(0)->mutable_entity();
+    actor->set_canonical_name(name);
+    actor->set_type(v1::ENTITY_TYPE_ORG);
+    actor->add_affiliations(name);
+    actor->set_from_kb(false);
+    e.mutable_location()->set_id("prov:" + name);
+    e.mutable_actors(1)->mutable_entity()->set_type(v1::ENTITY_TYPE_ORG);  // NlohmannEntity types actors "org"
+    auto rows = RowsOfBatch({Wrap(e)});
+    ASSERT_TRUE(rows.ok());
+    const Params& row = rows->mentions.at("m1");
+    EXPECT_EQ(Text(row, 18), "[" + NlohmannEntity(e.actors(0).entity(), "source") + "," +
+                                 NlohmannEntity(e.actors(1).entity(), "target") + "]")
+        << name;
+    EXPECT_EQ(Text(row, 19), NlohmannEntity(e.location(), nullptr)) << name;
   }
 }
 
