@@ -14,6 +14,10 @@
 
 namespace newsflow::broker {
 
+// Sets TCP_NODELAY on every listening TCP socket of this process (accepted connections inherit
+// it); returns how many. The mock cluster offers no setting for it.
+int NoDelayOnListeningSockets();
+
 struct MockClusterDeleter {
   void operator()(rd_kafka_mock_cluster_t* c) const { rd_kafka_mock_cluster_destroy(c); }
 };

@@ -1,5 +1,9 @@
 // The broker's fault-injection line protocol: parsing, and its effect on a live mock cluster.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -59,6 +63,54 @@ TEST(ControlApplyTest, RepliesOkOrErrorAgainstALiveCluster) {
   EXPECT_EQ(HandleControlLine("push-errors 0 6 2", **cluster), "ok");
   EXPECT_EQ(HandleControlLine("push-errors 500 6 2", **cluster), "error unknown Kafka API key 500");
   EXPECT_EQ(HandleControlLine("push-errors 0 6 0", **cluster), "error error count must be in 1..100000");
+}
+
+// TCP_NODELAY of the socket `fd`.
+bool NoDelay(int fd) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  return getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len) == 0 && v != 0;
+}
+
+// The port of the first "host:port" of a bootstrap list.
+int FirstPort(const std::string& bootstraps) {
+  const std::string first = bootstraps.substr(0, bootstraps.find(','));
+  return std::stoi(first.substr(first.rfind(':') + 1));
+}
+
+// The mock brokers' connections carry responses without waiting for the client's delayed ACK
+// (Nagle off): checked on the connection the broker accepts from a client, here in-process.
+TEST(MockClusterTest, AcceptedConnectionsHaveNagleOff) {
+  auto cluster = MockCluster::Create(1);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().message();
+  const int port = FirstPort((*cluster)->Bootstraps());
+  const int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(client, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  ASSERT_EQ(getsockname(client, reinterpret_cast<sockaddr*>(&local), &len), 0);
+  // Find the broker's end: a socket of this process whose peer is our client's address.
+  int accepted = -1;
+  for (int attempt = 0; attempt < 100 && accepted < 0; ++attempt) {
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+      const int fd = std::stoi(e.path().filename().string());
+      sockaddr_in peer{};
+      socklen_t plen = sizeof peer;
+      if (fd != client && getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0 &&
+          peer.sin_family == AF_INET && peer.sin_port == local.sin_port)
+        accepted = fd;
+    }
+    if (accepted < 0) usleep(10000);  // the mock's thread accepts asynchronously
+  }
+  ASSERT_GE(accepted, 0) << "the mock broker did not accept the connection";
+  EXPECT_TRUE(NoDelay(accepted));
+  EXPECT_FALSE(NoDelay(client)) << "the check means something: a plain socket has Nagle on";
+  close(client);
 }
 
 struct TopicCase {
