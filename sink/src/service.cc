@@ -57,7 +57,9 @@ class BatchWriter {
     // The dead letters must be on the broker before the store commits the offsets past them.
     if (!decoded.rejected.empty())
       if (Status s = producer_->Flush(kFlushTimeout); !s.ok()) return Status::Unavailable("dead letter: " + s.message());
+    const auto applying = std::chrono::steady_clock::now();
     if (Status s = store_->Apply(decoded.records, decoded.offsets, opts_.group); !s.ok()) return s;
+    const auto applied = std::chrono::steady_clock::now();
     if (Status s = consumer.Commit(decoded.offsets); !s.ok())
       Log(LogLevel::kWarn, "kafka_commit_failed", {{"error", s.message()}});  // the store's offsets rule
     articles_.Add(decoded.articles);
@@ -69,7 +71,9 @@ class BatchWriter {
          {"mentions", std::to_string(decoded.events)},
          {"dead_letters", std::to_string(decoded.rejected.size())},
          {"total_articles", std::to_string(articles_.value())},
-         {"total_mentions", std::to_string(reports_.value())}});
+         {"total_mentions", std::to_string(reports_.value())},
+         // The store transaction's time: what bounds the sink (fusion, SQL), apart from Kafka.
+         {"apply_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(applied - applying).count())}});
     return Status::Ok();
   }
 
