@@ -20,6 +20,7 @@ SqlDialect PostgresDialect() {
   // (sink/README.md has the measurements).
   d.max_rows_per_statement = 1000;
   d.greatest = "GREATEST";
+  d.json_values = "";  // a multi-row IN list is one round trip already
   d.json_length = "jsonb_array_length";
   d.json_as_text = "::text";
   // Byte order, as SQLite compares: the stored rows must not depend on the server's locale.

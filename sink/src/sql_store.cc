@@ -88,7 +88,8 @@ class SqlStore final : public Store {
   // Runs `head VALUES (..), (..) tail` over `rows`, as few statements as the dialect allows.
   Status RunRows(const std::string& head, const std::string& tail, std::vector<Params> rows, const char* what,
                  std::vector<Row>* out = nullptr);
-  // Runs `head IN (..) tail` over `values`, likewise.
+  // Runs `head IN (..) tail` over `values`: one statement with a list parameter where the dialect
+  // has one, else as few statements as the dialect allows.
   Status RunList(const std::string& head, const std::string& tail, const std::vector<std::string>& values,
                  const char* what, std::vector<Row>* out = nullptr);
   Result<int64_t> QueryInt(const std::string& sql, const char* what);
@@ -152,6 +153,18 @@ Status SqlStore::RunRows(const std::string& head, const std::string& tail, std::
 
 Status SqlStore::RunList(const std::string& head, const std::string& tail, const std::vector<std::string>& values,
                          const char* what, std::vector<Row>* out) {
+  if (values.empty()) return Status::Ok();
+  if (*d_.json_values) {
+    std::string list;
+    if (JsonTextArray(values, &list)) {
+      auto result = db_->Query(head + " IN (SELECT value FROM " + d_.json_values + "(" + Placeholder(d_, 1) + ")) " + tail,
+                               {std::move(list)}, what);
+      if (!result.ok()) return result.status();
+      if (out != nullptr)
+        out->insert(out->end(), std::make_move_iterator(result->begin()), std::make_move_iterator(result->end()));
+      return Status::Ok();
+    }
+  }
   std::vector<Params> rows;
   rows.reserve(values.size());
   for (const std::string& v : values) rows.push_back({v});
@@ -278,8 +291,20 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
     return s;
   std::vector<std::string> article_ids;
   std::vector<Params> links;
+  // Where statements go one row at a time, an article's entities go as one list parameter.
+  const std::string list_links = *d_.json_values ? InsertHead(kArticleEntityColumns) + " SELECT " +
+                                                       Placeholder(d_, 1) + ", value FROM " + d_.json_values + "(" +
+                                                       Placeholder(d_, 2) + ") WHERE true " +
+                                                       UpsertTail(kArticleEntityColumns)
+                                                 : "";
+  std::vector<Params> listed;
   for (const auto& [article, entities] : batch.article_entities) {
     article_ids.push_back(article);
+    std::string list;
+    if (!list_links.empty() && JsonTextArray(std::vector<std::string>(entities.begin(), entities.end()), &list)) {
+      listed.push_back({article, std::move(list)});
+      continue;
+    }
     for (const std::string& e : entities) links.push_back({article, e});
   }
   if (Status s = RunList("DELETE FROM article_entities WHERE article_id", "", article_ids, "unlink article entities");
@@ -289,6 +314,8 @@ Status SqlStore::ApplyInTransaction(BatchRows& batch, const std::vector<Partitio
                          "link article entities");
       !s.ok())
     return s;
+  for (const Params& p : listed)
+    if (auto r = db_->Query(list_links, p, "link article entities"); !r.ok()) return r.status();
   if (Status s = RunRows(InsertHead(kMentionColumns), UpsertTail(kMentionColumns), Values(batch.mentions),
                          "upsert mentions");
       !s.ok())

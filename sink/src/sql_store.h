@@ -55,6 +55,11 @@ struct SqlDialect {
   // A statement taking an exclusive transaction lock per fusion key, over `VALUES (key), ...`
   // spliced where "{values}" stands; empty when the write lock already serializes writers.
   const char* lock_groups = "";
+  // The table function giving the elements of a JSON array parameter as column `value`, to send
+  // a list of text values as ONE parameter where statements go one row at a time (one statement
+  // per list instead of one per value); empty: the values are placeholders, as many per statement
+  // as max_rows_per_statement allows.
+  const char* json_values = "json_each";
 };
 
 // The store over `session`. `read_only` refuses every Apply with Unavailable. InvalidArgument

@@ -263,6 +263,17 @@ void PutNumber(T value, std::string* out) {
 
 }  // namespace
 
+bool JsonTextArray(const std::vector<std::string>& values, std::string* out) {
+  out->assign("[");
+  for (const std::string& v : values) {
+    if (!PlainText(v)) return false;
+    if (out->size() > 1) out->push_back(',');
+    PutString(v, out);
+  }
+  out->push_back(']');
+  return true;
+}
+
 const std::string& TextOf(const Row& row, size_t i) {
   static const std::string kEmpty;
   return i < row.size() && row[i] ? *row[i] : kEmpty;

@@ -64,6 +64,10 @@ std::string EncodeFusionInput(const FusionReport& report);
 // not one Encode wrote (a hand-edited row): fusion then sees a report without content.
 bool DecodeFusionInput(std::string_view id, std::string_view text, FusionReport* out);
 
+// `values` as a JSON array of strings (for a list parameter: one statement instead of one per
+// value); false when a value is not plain UTF-8 text, which the caller then sends another way.
+bool JsonTextArray(const std::vector<std::string>& values, std::string* out);
+
 // The mention columns a fusion group is re-fused from (fusion key, id, fusion_input).
 inline constexpr const char* kGroupColumns = "fusion_key, id, fusion_input";
 

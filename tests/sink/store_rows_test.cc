@@ -160,6 +160,16 @@ TEST(StoreRowsTest, TheListingPutsUndatedLastAndSourcesFirst) {
   EXPECT_EQ(views[1].mention_count, 2);
 }
 
+TEST(StoreRowsTest, AListParameterIsAJsonArrayOnlyOfPlainText) {
+  std::string out;
+  ASSERT_TRUE(JsonTextArray({"a", "q\"b\\", "ồ"}, &out));
+  EXPECT_EQ(out, "[\"a\",\"q\\\"b\\\\\",\"ồ\"]");
+  ASSERT_TRUE(JsonTextArray({}, &out));
+  EXPECT_EQ(out, "[]");
+  EXPECT_FALSE(JsonTextArray({"ok", "tab\there"}, &out));
+  EXPECT_FALSE(JsonTextArray({std::string("bad\xff")}, &out));
+}
+
 TEST(PgErrorTest, RetryableSqlStatesAreTheTransientOnes) {
   struct Case {
     const char* sqlstate;
