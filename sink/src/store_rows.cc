@@ -274,6 +274,22 @@ bool JsonTextArray(const std::vector<std::string>& values, std::string* out) {
   return true;
 }
 
+bool JsonTextRows(const std::vector<Params>& rows, std::string* out) {
+  out->assign("[");
+  for (const Params& row : rows) {
+    out->append(out->size() > 1 ? ",[" : "[");
+    for (size_t c = 0; c < row.size(); ++c) {
+      const std::string* v = std::get_if<std::string>(&row[c]);
+      if (v == nullptr || !PlainText(*v)) return false;
+      if (c > 0) out->push_back(',');
+      PutString(*v, out);
+    }
+    out->push_back(']');
+  }
+  out->push_back(']');
+  return true;
+}
+
 const std::string& TextOf(const Row& row, size_t i) {
   static const std::string kEmpty;
   return i < row.size() && row[i] ? *row[i] : kEmpty;

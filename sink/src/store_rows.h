@@ -67,6 +67,9 @@ bool DecodeFusionInput(std::string_view id, std::string_view text, FusionReport*
 // `values` as a JSON array of strings (for a list parameter: one statement instead of one per
 // value); false when a value is not plain UTF-8 text, which the caller then sends another way.
 bool JsonTextArray(const std::vector<std::string>& values, std::string* out);
+// `rows` (of text values) as a JSON array of arrays, likewise; false when a value is not text
+// or not plain UTF-8 text.
+bool JsonTextRows(const std::vector<Params>& rows, std::string* out);
 
 // The mention columns a fusion group is re-fused from (fusion key, id, fusion_input).
 inline constexpr const char* kGroupColumns = "fusion_key, id, fusion_input";

@@ -170,6 +170,16 @@ TEST(StoreRowsTest, AListParameterIsAJsonArrayOnlyOfPlainText) {
   EXPECT_FALSE(JsonTextArray({std::string("bad\xff")}, &out));
 }
 
+TEST(StoreRowsTest, ListParameterRowsAreJsonArraysOnlyOfPlainText) {
+  std::string out;
+  ASSERT_TRUE(JsonTextRows({{"r1", "m\"1"}, {"r2", "ồ"}}, &out));
+  EXPECT_EQ(out, "[[\"r1\",\"m\\\"1\"],[\"r2\",\"ồ\"]]");
+  ASSERT_TRUE(JsonTextRows({}, &out));
+  EXPECT_EQ(out, "[]");
+  EXPECT_FALSE(JsonTextRows({{"r1", "m\n"}}, &out));
+  EXPECT_FALSE(JsonTextRows({{"r1", int64_t{1}}}, &out));
+}
+
 TEST(PgErrorTest, RetryableSqlStatesAreTheTransientOnes) {
   struct Case {
     const char* sqlstate;
