@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,8 +19,14 @@ Process::Process(std::string name, std::vector<std::string> argv, const std::str
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // Die with the test: a test killed by ctest's timeout must not leave a pipeline process behind
+    // (one orphaned extractor spun for an hour on a shared machine). Processes are started from
+    // the test's main thread, whose exit is what PR_SET_PDEATHSIG watches.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the test died before prctl took effect
     int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(out, 1);
