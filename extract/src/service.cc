@@ -1,7 +1,6 @@
 #include "newsflow/extract/service.h"
 
 #include <exception>
-#include <map>
 
 #include "newsflow/common/dead_letter.h"
 #include "newsflow/common/log.h"
@@ -29,12 +28,11 @@ class BatchProcessor {
   Status Process(std::vector<KafkaMessage>& batch, Consumer& consumer) {
     const auto started = std::chrono::steady_clock::now();
     const uint64_t dead_before = dead_letters_->count();
-    std::map<std::pair<std::string, int32_t>, int64_t> next;  // (topic, partition) -> next offset
+    NextOffsets next;
     uint64_t events = 0;
     for (const KafkaMessage& m : batch) {
       if (Status s = Handle(m.get(), &events); !s.ok()) return s;
-      auto& n = next[{rd_kafka_topic_name(m->rkt), m->partition}];
-      n = std::max(n, m->offset + 1);
+      next.Saw(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
     }
     const auto extracted = std::chrono::steady_clock::now();
     if (Status s = producer_->Flush(kFlushTimeout); !s.ok()) {
@@ -42,9 +40,7 @@ class BatchProcessor {
       return Status::Unavailable(s.message());
     }
     const auto flushed = std::chrono::steady_clock::now();
-    std::vector<PartitionOffset> offsets;
-    for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
-    if (Status s = consumer.Commit(offsets); !s.ok()) {
+    if (Status s = consumer.Commit(next.Get()); !s.ok()) {
       // Outputs are delivered; a failed commit only means this batch may be read again, and
       // the sink's upserts absorb the repeat. Not worth stopping for.
       Log(LogLevel::kWarn, "commit_failed", {{"error", s.message()}});

@@ -125,11 +125,10 @@ void SeekToStoredOffsets(Store* store, const std::string& group, rd_kafka_topic_
 
 DecodedBatch DecodeBatch(const std::vector<InputMessage>& messages) {
   DecodedBatch out;
-  std::map<std::pair<std::string, int32_t>, int64_t> next;
+  NextOffsets next;
   for (size_t i = 0; i < messages.size(); ++i) {
     const InputMessage& m = messages[i];
-    auto& n = next[{std::string(m.topic), m.partition}];
-    n = std::max(n, m.offset + 1);
+    next.Saw(m.topic, m.partition, m.offset);
     v1::ExtractOutput record;
     if (!record.ParseFromArray(m.payload.data(), static_cast<int>(m.payload.size())) ||
         record.record_case() == v1::ExtractOutput::RECORD_NOT_SET) {
@@ -143,7 +142,7 @@ DecodedBatch DecodeBatch(const std::vector<InputMessage>& messages) {
     (record.has_article() ? out.articles : out.events)++;
     out.records.push_back(std::move(record));
   }
-  for (const auto& [tp, offset] : next) out.offsets.push_back({tp.first, tp.second, offset});
+  out.offsets = next.Get();
   return out;
 }
 

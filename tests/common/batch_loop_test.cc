@@ -121,5 +121,24 @@ TEST_F(BatchLoopTest, ANonRetryableErrorStopsTheLoopWithThatError) {
   EXPECT_EQ(loop.batches(), 0u);
 }
 
+TEST(NextOffsetsTest, OnePastTheHighestOffsetSeenPerPartitionInOrder) {
+  NextOffsets next;
+  next.Saw("b", 0, 7);
+  next.Saw("a", 1, 3);
+  next.Saw("b", 0, 5);  // out of order within a partition: the highest wins
+  next.Saw("a", 0, 0);
+  const std::vector<PartitionOffset> got = next.Get();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].topic, "a");
+  EXPECT_EQ(got[0].partition, 0);
+  EXPECT_EQ(got[0].offset, 1);
+  EXPECT_EQ(got[1].topic, "a");
+  EXPECT_EQ(got[1].partition, 1);
+  EXPECT_EQ(got[1].offset, 4);
+  EXPECT_EQ(got[2].topic, "b");
+  EXPECT_EQ(got[2].offset, 8);
+  EXPECT_TRUE(NextOffsets().Get().empty());
+}
+
 }  // namespace
 }  // namespace newsflow

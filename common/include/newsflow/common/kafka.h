@@ -4,10 +4,12 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,6 +53,25 @@ struct PartitionOffset {
   std::string topic;
   int32_t partition = 0;
   int64_t offset = 0;  // the next offset to read
+};
+
+// The offsets to commit once a batch is processed: per topic-partition, one past the highest
+// offset seen. Extract commits them to Kafka; the sink stores them inside its transaction.
+class NextOffsets {
+ public:
+  void Saw(std::string_view topic, int32_t partition, int64_t offset) {
+    int64_t& n = next_[{std::string(topic), partition}];
+    n = std::max(n, offset + 1);
+  }
+  // Sorted by topic, then partition.
+  std::vector<PartitionOffset> Get() const {
+    std::vector<PartitionOffset> out;
+    for (const auto& [tp, offset] : next_) out.push_back({tp.first, tp.second, offset});
+    return out;
+  }
+
+ private:
+  std::map<std::pair<std::string, int32_t>, int64_t> next_;
 };
 
 // An idempotent producer (enable.idempotence=true, acks=all) that counts acknowledgements.
