@@ -6,7 +6,6 @@
 //  - stops when --articles rows are stored and every report they announce has arrived.
 //   newsflow-bench-watch --brokers B --store PATH --articles N [--pid NAME=PID]... [--poll-ms 50]
 // Prints `key=value` lines (scripts/bench.sh turns them into the results table).
-#include <sqlite3.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -28,20 +28,12 @@
 #include "newsflow/v1/article.pb.h"
 #include "percentile.h"
 #include "proc_stats.h"
+#include "sqlite_db.h"
 
 namespace {
 
 using namespace newsflow;
 using WallClock = std::chrono::system_clock;
-
-struct SqliteDeleter {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using SqliteDb = std::unique_ptr<sqlite3, SqliteDeleter>;
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(WallClock::now().time_since_epoch()).count();
@@ -70,40 +62,35 @@ class IngestTimes {
   int64_t bytes_ = 0;                                // title + body bytes, guarded by mu_
 };
 
-// New article ids in the store since the last call, read by rowid (upserts keep their rowid).
+// New article ids in the store since the last call, read by rowid (upserts keep their rowid),
+// through the sink's own SQLite layer (read-only connection, cached statement).
 class StorePoller {
  public:
-  // Unavailable until the sink has created the file and its schema.
+  // Fails (the caller retries) until the sink has created the file and its schema.
   Status Open(const std::string& path) {
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    SqliteDb db(raw);
-    if (rc != SQLITE_OK) return Status::Unavailable(path + ": " + sqlite3_errstr(rc));
-    sqlite3_busy_timeout(db.get(), 200);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db.get(), "SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid", -1, &stmt,
-                           nullptr) != SQLITE_OK)
-      return Status::Unavailable(std::string("no articles table yet: ") + sqlite3_errmsg(db.get()));
-    db_ = std::move(db);
-    next_.reset(stmt);
+    auto db = sink::Database::Open(path, /*read_only=*/true);
+    if (!db.ok()) return db.status();
+    if (Status s = db->Exec("PRAGMA busy_timeout = 200"); !s.ok()) return s;
+    if (auto q = db->Prepare(kNewArticles); !q.ok()) return q.status();  // no articles table yet
+    db_.emplace(std::move(*db));
     return Status::Ok();
   }
-  bool open() const { return db_ != nullptr; }
+  bool open() const { return db_.has_value(); }
 
   // Appends the new ids to `out`. A busy store is skipped until the next poll.
   void Poll(std::vector<std::string>& out) {
-    sqlite3_stmt* s = next_.get();
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, last_rowid_);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      last_rowid_ = sqlite3_column_int64(s, 0);
-      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
-    }
+    auto q = db_->Prepare(kNewArticles);
+    if (!q.ok()) return;
+    q->Bind(1, last_rowid_);
+    (void)db_->ForEachRow(*q, "poll articles", [&](sink::Query& row) {
+      last_rowid_ = row.Int(0);
+      out.push_back(row.Text(1));
+    });
   }
 
  private:
-  SqliteDb db_;
-  Statement next_;
+  static constexpr const char* kNewArticles = "SELECT rowid, id FROM articles WHERE rowid > ?1 ORDER BY rowid";
+  std::optional<sink::Database> db_;
   int64_t last_rowid_ = 0;
 };
 
